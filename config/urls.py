@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from inspections.views import HomeView
+
+admin.site.site_header = settings.SERVICE_NAME
+admin.site.site_title = settings.SERVICE_NAME
+admin.site.login_url = "/accounts/sign-in/"
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
+    path(getattr(settings, "ADMIN_URL", "admin/"), admin.site.urls),
+]

@@ -1,0 +1,61 @@
+"""Who may do what, as `rules` predicates. A user sees only inspections whose team they are on;
+administrators see all. Views also 404 (not 403) on inspections the user may not see, so that a
+reference alone tells an outsider nothing."""
+
+import rules
+
+from accounts.models import Role
+
+from .models import TeamMembership, TeamRole
+
+
+@rules.predicate
+def is_administrator(user) -> bool:
+    return bool(user.is_authenticated and user.is_administrator)
+
+
+@rules.predicate
+def is_lead_inspector(user) -> bool:
+    return bool(user.is_authenticated and user.role == Role.LEAD_INSPECTOR)
+
+
+def _team_role(user, inspection) -> str | None:
+    if not user.is_authenticated or inspection is None:
+        return None
+    cache = getattr(user, "_team_roles", None)
+    if cache is None:
+        cache = user._team_roles = {}
+    if inspection.pk not in cache:
+        cache[inspection.pk] = (
+            TeamMembership.objects.filter(user=user, inspection=inspection)
+            .values_list("role", flat=True)
+            .first()
+        )
+    return cache[inspection.pk]
+
+
+@rules.predicate
+def is_team_member(user, inspection) -> bool:
+    return _team_role(user, inspection) is not None
+
+
+@rules.predicate
+def leads_inspection(user, inspection) -> bool:
+    return _team_role(user, inspection) == TeamRole.LEAD
+
+
+@rules.predicate
+def assures_quality(user, inspection) -> bool:
+    return _team_role(user, inspection) in (TeamRole.LEAD, TeamRole.QA)
+
+
+@rules.predicate
+def sits_on_panel(user, inspection) -> bool:
+    return _team_role(user, inspection) == TeamRole.PANEL
+
+
+rules.add_perm("inspections.add_inspection", is_administrator | is_lead_inspector)
+rules.add_perm("inspections.view_inspection", is_administrator | is_team_member)
+rules.add_perm("inspections.change_inspection", is_administrator | leads_inspection)
+rules.add_perm("inspections.quality_assure", leads_inspection | assures_quality)
+rules.add_perm("inspections.decide_ratings", sits_on_panel)

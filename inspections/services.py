@@ -1,0 +1,133 @@
+from pathlib import Path
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .models import Applicability, Domain, FrameworkVersion, KeyQuestion, Prompt, Standard
+from .selectors import framework_structure
+
+FRAMEWORK_FIXTURES = Path(__file__).resolve().parent / "fixtures"
+DEFAULT_FRAMEWORK_FILE = FRAMEWORK_FIXTURES / "framework-youth-2021.yaml"
+
+
+def _normalise(source: dict) -> tuple[dict, list[dict]]:
+    """Reads the framework YAML into the shape `framework_structure` returns, listing every problem."""
+    problems: list[str] = []
+    known_rules = set(Applicability.values)
+    domains = []
+    for d in source.get("domains") or []:
+        standards = []
+        for s in d.get("standards") or []:
+            kqs = []
+            for k in s.get("key_questions") or []:
+                rules = [str(r) for r in k.get("applicability") or []]
+                for rule in rules:
+                    if rule not in known_rules:
+                        problems.append(f"key question {k.get('id')}: unknown applicability rule '{rule}'")
+                prompts = [
+                    {
+                        "id": str(p["id"]),
+                        "text": str(p["text"]).strip(),
+                        "relevant_cases_only": "relevant_cases_only" in (p.get("applicability") or []),
+                    }
+                    for p in k.get("prompts") or []
+                ]
+                for p in prompts:
+                    if not p["id"].startswith(f"{k['id']}."):
+                        problems.append(f"prompt {p['id']} does not belong to key question {k['id']}")
+                kqs.append(
+                    {
+                        "id": str(k["id"]),
+                        "text": str(k["text"]).strip(),
+                        "focus": str(k.get("focus") or ""),
+                        "applicability": rules,
+                        "prompts": prompts,
+                    }
+                )
+            standards.append(
+                {
+                    "id": str(s["id"]),
+                    "title": str(s["title"]).strip(),
+                    "statement": str(s["statement"]).strip(),
+                    "key_questions": kqs,
+                }
+            )
+        domains.append({"id": str(d["id"]), "title": str(d["title"]).strip(), "standards": standards})
+    if not domains:
+        problems.append("the file has no domains")
+    if problems:
+        raise ValidationError([f"Framework file: {p}." for p in problems])
+    meta = {
+        "code": str(source["framework"]),
+        "title": str(source.get("title", "")),
+        "note": str(source.get("note", "")),
+    }
+    return meta, domains
+
+
+@transaction.atomic
+def framework_load(*, source: dict) -> tuple[FrameworkVersion, str]:
+    """Loads a framework version from its YAML data. Idempotent.
+
+    Returns the version and what happened: "created", "updated" or "unchanged". A version that an
+    inspection uses is never changed: loading different content for it is refused.
+    """
+    try:
+        meta, domains = _normalise(source)
+    except (KeyError, TypeError) as exc:
+        raise ValidationError(f"Framework file: a required entry is missing or malformed ({exc}).") from exc
+    framework = FrameworkVersion.objects.select_for_update().filter(code=meta["code"]).first()
+    if framework is not None:
+        unchanged = (
+            framework_structure(framework) == domains
+            and framework.title == meta["title"]
+            and framework.note == meta["note"]
+        )
+        if unchanged:
+            return framework, "unchanged"
+        framework.refuse_if_in_use()
+        framework.domains.all().delete()
+        outcome = "updated"
+    else:
+        outcome = "created"
+        framework = FrameworkVersion(code=meta["code"])
+    framework.title, framework.note = meta["title"], meta["note"]
+    framework.full_clean()
+    framework.save()
+    for d_order, d in enumerate(domains, 1):
+        domain = Domain.objects.create(framework=framework, code=d["id"], title=d["title"], order=d_order)
+        for s_order, s in enumerate(d["standards"], 1):
+            standard = Standard.objects.create(
+                domain=domain, code=s["id"], title=s["title"], statement=s["statement"], order=s_order
+            )
+            for k_order, k in enumerate(s["key_questions"], 1):
+                kq = KeyQuestion.objects.create(
+                    standard=standard,
+                    code=k["id"],
+                    text=k["text"],
+                    focus=k["focus"],
+                    applicability=k["applicability"],
+                    order=k_order,
+                )
+                Prompt.objects.bulk_create(
+                    Prompt(
+                        key_question=kq,
+                        code=p["id"],
+                        text=p["text"],
+                        relevant_cases_only=p["relevant_cases_only"],
+                        order=p_order,
+                    )
+                    for p_order, p in enumerate(k["prompts"], 1)
+                )
+    return framework, outcome
+
+
+def framework_load_file(*, path: Path = DEFAULT_FRAMEWORK_FILE) -> tuple[FrameworkVersion, str]:
+    try:
+        source = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValidationError(f"Cannot read the framework file {path}: {exc}") from exc
+    if not isinstance(source, dict) or "framework" not in source:
+        raise ValidationError(f"{path} is not a framework file: it has no 'framework' entry.")
+    return framework_load(source=source)

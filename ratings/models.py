@@ -1,0 +1,1 @@
+"""Models of this floor are added by the issues that build it."""
