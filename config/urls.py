@@ -12,6 +12,12 @@ admin.site.login_url = "/accounts/sign-in/"
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("accounts/", include("accounts.urls")),
+    # Every app's pages live under /inspections/<reference>/...; each app owns its own urls.py.
+    path("inspections/", include("inspections.urls")),
+    path("inspections/", include("sampling.urls")),
+    path("inspections/", include("cases.urls")),
+    path("inspections/", include("ratings.urls")),
+    path("inspections/", include("reports.urls")),
     path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
     path(getattr(settings, "ADMIN_URL", "admin/"), admin.site.urls),
 ]

@@ -1,11 +1,20 @@
 """The permissions matrix: every URL in the project × every role and a non-member → expected status.
 
-A URL pattern without an entry here fails `test_every_url_has_an_entry`, so a new page cannot ship
-without saying who may use it.
+Each app lists its own URLs in `<app>/tests/permissions_matrix.py`:
+
+    MATRIX = {"app:url-name": (method, kwargs_for(world) or None, {role: status})}
+    def extend_world(world): ...   # optional: add the objects its URLs need (a case, a report, ...)
+
+`world` holds "inspection" and "team" ({role: user}); the "inspector" is on the inspection's team.
+A URL pattern without an entry fails `test_every_url_has_an_entry`, so no page ships without saying
+who may use it.
 """
 
+from importlib import import_module
+
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from inspections.factories import InspectionFactory, TeamMembershipFactory
 from inspections.models import TeamRole
@@ -24,8 +33,19 @@ def signed_in(status, anonymous=SIGN_IN):
     return {**everyone(status), "anonymous": anonymous}
 
 
-# url name -> (method, url kwargs builder, {role: status})
-MATRIX = {
+def team_only(status=200, administrator=None):
+    """Team members get `status`; a signed-in outsider 404 (the inspection is not revealed); anonymous sign-in."""
+    return {
+        "anonymous": SIGN_IN,
+        "administrator": status if administrator is None else administrator,
+        "lead": status,
+        "inspector": status,
+        "panel": status,
+        "non_member": 404,
+    }
+
+
+PROJECT_MATRIX = {
     "home": ("get", None, signed_in(200)),
     "accessibility": ("get", None, everyone(200)),
     "accounts:sign-in": ("get", None, {**everyone(302), "anonymous": 200}),
@@ -33,6 +53,27 @@ MATRIX = {
     "accounts:signed-out": ("get", None, everyone(200)),
     "admin:index": ("get", None, {**everyone(302), "administrator": 200}),
 }
+
+
+def app_matrix_modules():
+    for config in apps.get_app_configs():
+        try:
+            yield import_module(f"{config.name}.tests.permissions_matrix")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.tests.permissions_matrix" and exc.name != f"{config.name}.tests":
+                raise
+
+
+def full_matrix() -> dict:
+    matrix = dict(PROJECT_MATRIX)
+    for module in app_matrix_modules():
+        overlap = set(matrix) & set(module.MATRIX)
+        assert not overlap, f"{module.__name__} repeats {overlap}"
+        matrix.update(module.MATRIX)
+    return matrix
+
+
+MATRIX = full_matrix()
 
 
 def url_names(resolver=None, namespace=""):
@@ -50,11 +91,11 @@ def url_names(resolver=None, namespace=""):
 
 def test_every_url_has_an_entry():
     missing = sorted(set(url_names()) - set(MATRIX))
-    assert missing == [], f"add these URL names to the permissions matrix: {missing}"
+    assert missing == [], f"add these URL names to a permissions matrix: {missing}"
 
 
 @pytest.fixture
-def people(make_user, framework):
+def world(make_user, framework):
     inspection = InspectionFactory()
     team = {
         "administrator": make_user("administrator", is_staff=True, is_superuser=True),
@@ -65,20 +106,22 @@ def people(make_user, framework):
     }
     TeamMembershipFactory(inspection=inspection, user=team["inspector"], role=TeamRole.INSPECTOR)
     TeamMembershipFactory(inspection=inspection, user=team["panel"], role=TeamRole.PANEL)
-    return inspection, team
+    world = {"inspection": inspection, "team": team}
+    for module in app_matrix_modules():
+        extend = getattr(module, "extend_world", None)
+        if extend:
+            extend(world)
+    return world
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_permissions_matrix(client, people, name):
-    from django.urls import reverse
-
-    inspection, team = people
+def test_permissions_matrix(client, world, name):
     method, kwargs_for, expected = MATRIX[name]
-    url = reverse(name, kwargs=kwargs_for(inspection) if kwargs_for else None)
+    url = reverse(name, kwargs=kwargs_for(world) if kwargs_for else None)
     outcomes = {}
     for role in ROLES:
         client.logout()
         if role != "anonymous":
-            client.force_login(team[role])
+            client.force_login(world["team"][role])
         outcomes[role] = getattr(client, method)(url).status_code
     assert outcomes == expected

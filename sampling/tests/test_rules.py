@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cases.sampling import (
+from sampling.rules import (
     CATEGORIES,
     COURT,
     DISPOSAL_TYPES,
