@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.http import JsonResponse
+from django.views import View
 from django.views.generic import TemplateView
 
 from .forms import SignInForm
@@ -16,3 +19,14 @@ class SignOutView(auth_views.LogoutView):
 
 class SignedOutView(TemplateView):
     template_name = "accounts/signed_out.html"
+
+
+class KeepAliveView(View):
+    """ "Stay signed in" in the timeout warning: any request renews the session; this one says for how long."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        if not request.user.is_authenticated:
+            return JsonResponse({"signed_in": False}, status=401)
+        return JsonResponse({"signed_in": True, "idle_seconds": settings.SESSION_COOKIE_AGE})
