@@ -98,6 +98,7 @@ class CaseFactsForm(UnsavedAuthorMixin):
         help_text="For yourself and the lead inspector. Notes are never printed in the report.",
     )
 
+    NOT_FACTS = ("version", "signed_in_as")
     BOOLEAN_FIELDS = (
         "child_safety_factors",
         "others_safety_factors",
@@ -157,12 +158,12 @@ class CaseFactsForm(UnsavedAuthorMixin):
     @classmethod
     def clean_field(cls, name: str, value):
         """Cleans one field's raw value, as the autosave endpoint receives it."""
-        if name not in cls.base_fields or name in ("version", "signed_in_as"):
+        if name not in cls.base_fields or name in cls.NOT_FACTS:
             raise forms.ValidationError(f"The case facts have no field {name}.")
         return cls.base_fields[name].clean(value)
 
     def changes(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.changed_data if name not in ("version",)}
+        return {name: self.cleaned_data[name] for name in self.changed_data if name not in self.NOT_FACTS}
 
 
 class ReviewForm(forms.Form):
@@ -185,7 +186,7 @@ class ReviewForm(forms.Form):
         # The reason is always shown rather than revealed: GOV.UK Frontend's conditional reveal puts
         # aria-expanded on radios, which axe reports as a critical violation.
         self.helper.layout = Layout(
-            Field.radios("decision", legend_size=Size.MEDIUM),
+            Field.radios("decision", legend_size=Size.MEDIUM, legend_tag="h2"),
             Field.textarea("reason"),
             Submit("submit", "Record your decision"),
         )
@@ -351,6 +352,17 @@ class StandardForm(UnsavedAuthorMixin):
     @property
     def problems(self) -> list[tuple[str, str]]:
         """(field id, message) of every refused answer, for the error summary."""
-        return [(slug, message) for slug, messages in self.row_errors.items() for message in messages] + [
-            (slug, conflict["message"]) for slug, conflict in self.conflicts.items()
-        ]
+        names = {
+            slug: ("Prompt " if kind == "prompt" else "Key question ") + code
+            for kind, code, slug in self.rows
+        }
+        problems = [(slug, message) for slug, messages in self.row_errors.items() for message in messages]
+        for slug, conflict in self.conflicts.items():
+            problems.append(
+                (
+                    slug,
+                    f"{names[slug]} was changed by {conflict['updated_by']} at {conflict['updated_at']}: "
+                    "your change was not saved",
+                )
+            )
+        return problems

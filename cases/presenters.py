@@ -30,22 +30,24 @@ def _as_in_form(value, kind: str):
     return value
 
 
-def conflict_display(stale: StaleAnswer, *, kind: str) -> dict:
-    """What the other person saved, to show next to the question whose save was refused."""
+def conflict_display(stale: StaleAnswer, *, kind: str, fields=()) -> dict:
+    """What the other person saved, to show next to the question whose save was refused: the fields the
+    refused change touched, and the answer itself for context."""
     when = timezone.localtime(stale.updated_at).strftime("%H:%M")
     if kind == "facts":
         labels = {f.name: str(f.verbose_name).capitalize() for f in Case._meta.fields}
     else:
         labels = ANSWER_FIELD_LABELS
+    shown_fields = [name for name in stale.current if name in fields or (name == "value" and kind != "facts")]
     return {
         "message": f"{stale.updated_by} changed this at {when}, after your page was loaded, so your change "
-        "was not saved. Their answer is below; if yours should replace it, change it again and save.",
+        "was not saved. Their answer is below.",
         "updated_by": stale.updated_by,
         "updated_at": when,
         "version": stale.version,
         "values": {name: _as_in_form(value, kind) for name, value in stale.current.items()},
         "current": [
-            {"label": labels.get(name, name), "text": shown(value)} for name, value in stale.current.items()
+            {"label": labels.get(name, name), "text": shown(stale.current[name])} for name in shown_fields
         ],
     }
 

@@ -242,14 +242,11 @@ def key_question_shape(key_question: KeyQuestion, prompts: list[Prompt]) -> rule
 # --- progress across cases --------------------------------------------------------------------------
 
 
-def _answered(model) -> Subquery:
+def _count(answers: QuerySet) -> Coalesce:
+    """How many of these answers each case has, as a subquery (0 for none)."""
     return Coalesce(
         Subquery(
-            model.objects.filter(case=OuterRef("pk"))
-            .exclude(value="")
-            .values("case")
-            .annotate(n=Count("pk"))
-            .values("n"),
+            answers.filter(case=OuterRef("pk")).values("case").annotate(n=Count("pk")).values("n"),
             output_field=IntegerField(),
         ),
         0,
@@ -275,7 +272,14 @@ def _totals(inspection: Inspection) -> dict[str, int]:
 
 def _with_progress(cases: QuerySet[Case], totals: dict[str, int]) -> QuerySet[Case]:
     return cases.annotate(
-        answered=_answered(KeyQuestionAnswer) + _answered(PromptAnswer),
+        answered=_count(KeyQuestionAnswer.objects.exclude(value=""))
+        + _count(PromptAnswer.objects.exclude(value="")),
+        # Key questions for all cases answered "out of scope": flagged to the lead at quality assurance.
+        out_of_scope=_count(
+            KeyQuestionAnswer.objects.filter(
+                value=rules.NA, key_question__applicability__contains=[rules.ALL_CASES]
+            )
+        ),
         total=SqlCase(
             *[When(category=category, then=Value(n)) for category, n in totals.items()],
             default=Value(0),

@@ -228,14 +228,14 @@ def prompt_answer_save(
     if prompt is None:
         raise ValidationError(f"Prompt {code} is not part of this case's assessment.")
     answer = _answer(prompt, PromptAnswer, case=case, prompt=prompt)
-    _check_version(answer, version, {"value": value})
-    if answer is not None and answer.value == value:
-        return Saved(version=answer.version, changed=False)
     if value in (rules.YES, rules.NO) and prompt.key_question_value == rules.NA:
         raise ValidationError(
             f"Key question {prompt.key_question.code} is answered not applicable, so its prompts are "
             "not applicable too. Change your judgement on the key question first."
         )
+    _check_version(answer, version, {"value": value})
+    if answer is not None and answer.value == value:
+        return Saved(version=answer.version, changed=False)
     with pghistory.context(user=user.pk):
         if answer is None:
             answer = PromptAnswer.objects.create(case=case, prompt=prompt, value=value, updated_by=user)
@@ -429,10 +429,10 @@ def case_return(*, inspection: Inspection, case_id: int, user, reason: str) -> C
 class AnswersNotSaved(Exception):
     """Some answers of a page were refused; none of the page was saved."""
 
-    def __init__(self, *, errors: dict, conflicts: dict, kinds: dict):
+    def __init__(self, *, errors: dict, conflicts: dict, rows: dict):
         self.errors = errors  # slug -> message
         self.conflicts = conflicts  # slug -> StaleAnswer
-        self.kinds = kinds  # slug -> "prompt" or "key_question"
+        self.rows = rows  # slug -> the row as given
         super().__init__("Some answers were refused; none of the page was saved.")
 
 
@@ -441,10 +441,9 @@ def standard_answers_save(*, inspection: Inspection, case_id: int, user, rows: l
     """Saves the answers a standard's page changed, all or none. Each row is a dict with kind
     ("prompt" or "key_question"), code, slug (the page's id for it), values and the version the page showed.
     Key questions come first, so that a prompt is checked against its key question's new answer."""
-    saved, errors, conflicts, kinds = [], {}, {}, {}
+    saved, errors, conflicts = [], {}, {}
     for row in rows:
         common = {"inspection": inspection, "case_id": case_id, "user": user, "version": row["version"]}
-        kinds[row["slug"]] = row["kind"]
         try:
             if row["kind"] == "prompt":
                 saved.append(prompt_answer_save(code=row["code"], value=row["values"]["value"], **common))
@@ -456,5 +455,5 @@ def standard_answers_save(*, inspection: Inspection, case_id: int, user, rows: l
             errors[row["slug"]] = " ".join(error.messages)
     if errors or conflicts:
         transaction.set_rollback(True)
-        raise AnswersNotSaved(errors=errors, conflicts=conflicts, kinds=kinds)
+        raise AnswersNotSaved(errors=errors, conflicts=conflicts, rows={row["slug"]: row for row in rows})
     return saved

@@ -160,7 +160,7 @@ class CaseFactsView(CaseChangeMixin, TemplateView):
                 version=form.cleaned_data["version"],
             )
         except StaleAnswer as stale:
-            conflict = conflict_display(stale, kind="facts")
+            conflict = conflict_display(stale, kind="facts", fields=form.changes())
             form.data = form.data.copy()
             form.data["version"] = stale.version
             form.add_error(None, conflict["message"])
@@ -214,9 +214,10 @@ class StandardView(CaseChangeMixin, TemplateView):
             for slug, message in refused.errors.items():
                 form.refuse(slug, message)
             for slug, stale in refused.conflicts.items():
-                form.show_conflict(
-                    slug, conflict_display(stale, kind=refused.kinds[slug]), stale.current, stale.version
-                )
+                row = refused.rows[slug]
+                theirs = [name for name, value in row["values"].items() if stale.current.get(name) != value]
+                conflict = conflict_display(stale, kind=row["kind"], fields=theirs)
+                form.show_conflict(slug, conflict, stale.current, stale.version)
             return self.render_to_response(self.get_context_data(form=form))
         forget_unsaved(request)
         messages.success(request, f"Your answers to {standard.standard} have been saved.")
@@ -254,7 +255,9 @@ class AutosaveView(View):
                 )
             saved = self.save(request, inspection, case_id, kind, change.get("code", ""), version, fields)
         except StaleAnswer as stale:
-            return JsonResponse({"error": "stale", **conflict_display(stale, kind=kind)}, status=409)
+            return JsonResponse(
+                {"error": "stale", **conflict_display(stale, kind=kind, fields=fields)}, status=409
+            )
         except PermissionDenied as denied:
             return JsonResponse({"error": "forbidden", "message": str(denied)}, status=403)
         except ValidationError as error:

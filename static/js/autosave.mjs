@@ -48,6 +48,12 @@ Autosave.prototype.start = function () {
       this.useMine(button);
     }
   });
+  // Leaving the page: send what is still waiting for a pause in typing (it is also kept in this browser).
+  window.addEventListener("pagehide", () => {
+    for (const key of [...this.pending.keys()]) {
+      if (!this.inFlight.has(key)) this.send(key, { keepalive: true });
+    }
+  });
   this.restore();
 };
 
@@ -124,7 +130,7 @@ Autosave.prototype.label = function (row, field) {
 // --- changes ----------------------------------------------------------------------------------------
 
 Autosave.prototype.onChange = function (event, now) {
-  if (this.stopped) return;
+  // Once signed out, changes are still kept in this browser; they are sent after signing in again.
   const row = this.rowOf(event.target);
   if (!row) return;
   const field = this.fieldName(row, event.target);
@@ -132,6 +138,10 @@ Autosave.prototype.onChange = function (event, now) {
   const key = this.rowKey(row);
   const value = this.readField(row, field);
   this.queue(key, field, value, Number(this.versionInput(row).value));
+  if (this.stopped) {
+    this.showStatus(row, "Kept in this browser");
+    return;
+  }
   this.showStatus(row, "Saving…");
   clearTimeout(this.timers.get(key));
   if (now) this.send(key);
@@ -149,12 +159,13 @@ Autosave.prototype.queue = function (key, field, value, version) {
   this.writeStash(stash);
 };
 
-Autosave.prototype.send = async function (key) {
+Autosave.prototype.send = async function (key, { keepalive = false } = {}) {
   if (this.stopped || this.inFlight.has(key) || !this.pending.has(key)) return;
   const row = this.rowByKey(key);
   const entry = this.pending.get(key);
   this.pending.delete(key);
   this.inFlight.add(key);
+  clearTimeout(this.timers.get(key));
   const body = {
     kind: this.kind === "facts" ? "facts" : row.dataset.row,
     code: row.dataset ? row.dataset.code : undefined,
@@ -166,6 +177,7 @@ Autosave.prototype.send = async function (key) {
     response = await fetch(this.url, {
       method: "POST",
       credentials: "same-origin",
+      keepalive,
       headers: { "Content-Type": "application/json", "X-CSRFToken": this.csrfToken(), Accept: "application/json" },
       body: JSON.stringify(body),
     });
@@ -183,7 +195,7 @@ Autosave.prototype.send = async function (key) {
   const answer = await response.json().catch(() => ({}));
   if (response.ok) this.saved(key, row, entry.fields, answer);
   else if (response.status === 409) this.conflict(key, row, entry.fields, answer);
-  else if (response.status === 401) this.signedOut(key, entry.fields);
+  else if (response.status === 401) this.signedOut(key, row, entry.fields);
   else if (response.status === 403) this.forbidden(answer.message);
   else this.refused(key, row, entry.fields, answer.message || "Your change could not be saved.");
   if (!this.stopped && this.pending.has(key)) this.send(key);
@@ -206,9 +218,9 @@ Autosave.prototype.csrfToken = function () {
 Autosave.prototype.saved = function (key, row, fields, answer) {
   this.versionInput(row).value = answer.version;
   Object.assign(this.savedValues.get(key) || {}, fields);
-  this.forget(key, fields);
+  this.forget(key, fields, answer.version);
   this.clearMessages(row);
-  this.showStatus(row, `Saved at ${answer.saved_at}`);
+  this.showStatus(row, this.pending.has(key) ? "Saving…" : `Saved at ${answer.saved_at}`);
   this.announce(`Saved ${this.kind === "facts" ? "" : row.dataset.code}`.trim());
   for (const [code, version] of Object.entries(answer.prompts || {})) {
     const prompt = this.form.querySelector(`[data-row=prompt][data-code="${CSS.escape(code)}"]`);
@@ -285,9 +297,12 @@ Autosave.prototype.refused = function (key, row, fields, message) {
   this.announce(message);
 };
 
-Autosave.prototype.signedOut = function (key, fields) {
+Autosave.prototype.signedOut = function (key, row, fields) {
   this.requeue(key, fields);
   this.stopped = true;
+  this.showStatus(row, "Not saved yet: kept in this browser until you sign in again");
+  // The timeout warning says so in its dialog, with the way to sign in again.
+  document.dispatchEvent(new CustomEvent("app:signed-out"));
   const link = element("a", { class: "govuk-notification-banner__link", href: this.signInUrl }, "Sign in again to save them");
   this.showNotice("You have been signed out", [
     "Your changes since then are kept in this browser and have not been lost. ",
@@ -320,13 +335,15 @@ Autosave.prototype.writeStash = function (stash) {
   }
 };
 
-Autosave.prototype.forget = function (key, fields) {
+Autosave.prototype.forget = function (key, fields, version) {
+  // Drops what the server now has; changes made since stay kept, based on the version just saved.
   const stash = this.readStash();
   const kept = stash[key];
   if (!kept) return;
   for (const [field, value] of Object.entries(fields)) {
     if (kept.fields[field] === value) delete kept.fields[field];
   }
+  if (version !== undefined) kept.version = version;
   if (Object.keys(kept.fields).length) stash[key] = kept;
   else delete stash[key];
   this.writeStash(stash);

@@ -90,5 +90,9 @@ if (dialog && typeof dialog.showModal === "function") {
     if (event.key === STORAGE_KEY) schedule();
   });
   document.addEventListener("app:session-renewed", renewed);
+  document.addEventListener("app:signed-out", () => {
+    clearTimeout(timer);
+    open("expired");
+  });
   renewed();
 }
