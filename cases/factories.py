@@ -1,10 +1,11 @@
 import factory
 
 from inspections.factories import InspectionFactory
-from inspections.models import KeyQuestion, Prompt
+from inspections.models import Prompt
 
 from . import rules
 from .models import Case, CaseStatus, Category, DisposalType, Gender, KeyQuestionAnswer, Level, PromptAnswer
+from .selectors import case_facts, domain_key_questions
 
 
 class CaseFactory(factory.django.DjangoModelFactory):
@@ -44,12 +45,7 @@ class KeyQuestionAnswerFactory(factory.django.DjangoModelFactory):
         model = KeyQuestionAnswer
 
     case = factory.SubFactory(CaseFactory)
-    key_question = factory.LazyAttribute(
-        lambda o: KeyQuestion.objects.filter(
-            standard__domain__framework=o.case.inspection.framework,
-            standard__domain__code=o.case.domain_code,
-        ).first()
-    )
+    key_question = factory.LazyAttribute(lambda o: domain_key_questions(o.case).first())
     value = "yes"
     rationale = "The assessment drew on the police and school records and the child's own account."
 
@@ -60,10 +56,7 @@ class PromptAnswerFactory(factory.django.DjangoModelFactory):
 
     case = factory.SubFactory(CaseFactory)
     prompt = factory.LazyAttribute(
-        lambda o: Prompt.objects.filter(
-            key_question__standard__domain__framework=o.case.inspection.framework,
-            key_question__standard__domain__code=o.case.domain_code,
-        ).first()
+        lambda o: Prompt.objects.filter(key_question__in=domain_key_questions(o.case)).first()
     )
     value = "yes"
 
@@ -78,11 +71,9 @@ def answer_whole_case(
     case.status = status
     case.save()
     kq_answers, prompt_answers = [], []
-    key_questions = KeyQuestion.objects.filter(
-        standard__domain__framework=case.inspection.framework, standard__domain__code=case.domain_code
-    ).prefetch_related("prompts")
+    key_questions = domain_key_questions(case).prefetch_related("prompts")
     for kq in key_questions:
-        applicability = rules.key_question_applicability(kq.applicability, _facts(case))
+        applicability = rules.key_question_applicability(kq.applicability, case_facts(case))
         kq_value = applicability.forced or value
         kq_answers.append(
             KeyQuestionAnswer(
@@ -103,13 +94,3 @@ def answer_whole_case(
     KeyQuestionAnswer.objects.bulk_create(kq_answers)
     PromptAnswer.objects.bulk_create(prompt_answers)
     return case
-
-
-def _facts(case: Case) -> rules.Facts:
-    return rules.Facts(
-        is_youth_conditional_caution=case.is_youth_conditional_caution,
-        inspector_rosh=case.inspector_rosh,
-        child_safety_factors=case.child_safety_factors,
-        others_safety_factors=case.others_safety_factors,
-        review_needed=case.review_needed,
-    )

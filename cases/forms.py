@@ -28,6 +28,24 @@ def _bool_to_yes_no(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
 
 
+def choice_field(choices, label: str | None = None) -> forms.ChoiceField:
+    """Radios that may stay blank while the case is a draft."""
+    return forms.ChoiceField(label=label, choices=choices, required=False, widget=forms.RadioSelect)
+
+
+def yes_no_field(label: str, help_text: str = "") -> forms.TypedChoiceField:
+    """A yes/no question for a nullable boolean: blank until the inspector answers it."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=_yes_no_to_bool,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=help_text,
+    )
+
+
 class UnsavedAuthorMixin(forms.Form):
     """Says who the page was for, so that answers kept across a sign-in are offered back only to them."""
 
@@ -39,58 +57,24 @@ class CaseFactsForm(UnsavedAuthorMixin):
     draft; the check page asks for the required ones before the case can be submitted."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    rosh_reasonable = forms.ChoiceField(choices=YesNo.choices, required=False, widget=forms.RadioSelect)
-    inspector_rosh = forms.ChoiceField(
-        label="What is your own view of the risk of serious harm to others?",
-        choices=Level.choices,
-        required=False,
-        widget=forms.RadioSelect,
+    rosh_reasonable = choice_field(YesNo.choices)  # labelled with the case's classification
+    inspector_rosh = choice_field(
+        Level.choices, "What is your own view of the risk of serious harm to others?"
     )
-    safety_wellbeing_reasonable = forms.ChoiceField(
-        choices=YesNo.choices, required=False, widget=forms.RadioSelect
-    )
-    child_safety_factors = forms.TypedChoiceField(
-        label="Are there factors related to keeping the child safe?",
-        choices=YES_NO,
-        coerce=_yes_no_to_bool,
-        empty_value=None,
-        required=False,
-        widget=forms.RadioSelect,
+    safety_wellbeing_reasonable = choice_field(YesNo.choices)
+    child_safety_factors = yes_no_field(
+        "Are there factors related to keeping the child safe?",
         help_text="If not, the key questions about keeping the child safe in planning, delivery and reviewing "
         "are likely to be not applicable.",
     )
-    others_safety_factors = forms.TypedChoiceField(
-        label="Are there factors related to keeping other people safe?",
-        choices=YES_NO,
-        coerce=_yes_no_to_bool,
-        empty_value=None,
-        required=False,
-        widget=forms.RadioSelect,
+    others_safety_factors = yes_no_field(
+        "Are there factors related to keeping other people safe?",
         help_text="If not, or if you judge the risk of serious harm to be low, the key questions about keeping "
         "other people safe in planning, delivery and reviewing are likely to be not applicable.",
     )
-    review_needed = forms.TypedChoiceField(
-        label="Was a review needed during the period inspected?",
-        choices=YES_NO,
-        coerce=_yes_no_to_bool,
-        empty_value=None,
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    management_oversight = forms.ChoiceField(
-        label="Was management oversight of the case sufficient?",
-        choices=Oversight.choices,
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    case_manager_interviewed = forms.TypedChoiceField(
-        label="Did you interview the case manager?",
-        choices=YES_NO,
-        coerce=_yes_no_to_bool,
-        empty_value=None,
-        required=False,
-        widget=forms.RadioSelect,
-    )
+    review_needed = yes_no_field("Was a review needed during the period inspected?")
+    management_oversight = choice_field(Oversight.choices, "Was management oversight of the case sufficient?")
+    case_manager_interviewed = yes_no_field("Did you interview the case manager?")
     notes = forms.CharField(
         label="Notes (optional)",
         required=False,
@@ -127,31 +111,23 @@ class CaseFactsForm(UnsavedAuthorMixin):
             "data-case-key": case_key,
             "novalidate": "",
         }
-        radios = {"legend_size": Size.SMALL, "inline": True}
+
+        def section(legend, *fields):
+            return Fieldset(
+                *[Field.radios(name, legend_size=Size.SMALL, inline=True) for name in fields],
+                legend=legend,
+                legend_size=Size.MEDIUM,
+            )
+
         self.helper.layout = Layout(
             Field("version"),
             Field("signed_in_as"),
-            Fieldset(
-                Field.radios("rosh_reasonable", **radios),
-                Field.radios("inspector_rosh", **radios),
-                Field.radios("safety_wellbeing_reasonable", **radios),
-                legend="Classifications",
-                legend_size=Size.MEDIUM,
+            section("Classifications", "rosh_reasonable", "inspector_rosh", "safety_wellbeing_reasonable"),
+            section(
+                "Which key questions apply", "child_safety_factors", "others_safety_factors", "review_needed"
             ),
-            Fieldset(
-                Field.radios("child_safety_factors", **radios),
-                Field.radios("others_safety_factors", **radios),
-                Field.radios("review_needed", **radios),
-                legend="Which key questions apply",
-                legend_size=Size.MEDIUM,
-            ),
-            Fieldset(
-                Field.radios("management_oversight", **radios),
-                Field.radios("case_manager_interviewed", **radios),
-                Field.textarea("notes", label_size=Size.SMALL),
-                legend="Oversight and notes",
-                legend_size=Size.MEDIUM,
-            ),
+            section("Oversight", "management_oversight", "case_manager_interviewed"),
+            Field.textarea("notes", label_size=Size.SMALL),
             Submit("save", "Save and continue"),
         )
 
@@ -351,16 +327,18 @@ class StandardForm(UnsavedAuthorMixin):
 
     @property
     def problems(self) -> list[tuple[str, str]]:
-        """(field id, message) of every refused answer, for the error summary."""
+        """(link to the field, message) of every refused answer, for the error summary."""
         names = {
             slug: ("Prompt " if kind == "prompt" else "Key question ") + code
             for kind, code, slug in self.rows
         }
-        problems = [(slug, message) for slug, messages in self.row_errors.items() for message in messages]
+        problems = [
+            (f"#{slug}", message) for slug, messages in self.row_errors.items() for message in messages
+        ]
         for slug, conflict in self.conflicts.items():
             problems.append(
                 (
-                    slug,
+                    f"#{slug}",
                     f"{names[slug]} was changed by {conflict['updated_by']} at {conflict['updated_at']}: "
                     "your change was not saved",
                 )

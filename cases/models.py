@@ -69,21 +69,20 @@ class Oversight(models.TextChoices):
     NOT_APPLICABLE = "na", "Not applicable"
 
 
-# The fields of a case whose changes its history page shows: the inspector's judgements and the QA states.
-CASE_HISTORY_FIELDS = [
-    "inspector",
-    "status",
+# The inspector's own judgements about a case (the case facts page), in the order the page asks them.
+FACT_FIELDS = (
     "rosh_reasonable",
-    "safety_wellbeing_reasonable",
     "inspector_rosh",
+    "safety_wellbeing_reasonable",
     "child_safety_factors",
     "others_safety_factors",
     "review_needed",
     "management_oversight",
     "case_manager_interviewed",
     "notes",
-    "returned_reason",
-]
+)
+# The fields of a case whose changes its history page shows: the judgements, allocation and QA states.
+CASE_HISTORY_FIELDS = ["inspector", "status", *FACT_FIELDS, "returned_reason"]
 
 EDITABLE_STATUSES = frozenset({CaseStatus.NOT_STARTED, CaseStatus.IN_PROGRESS, CaseStatus.RETURNED})
 

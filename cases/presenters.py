@@ -1,9 +1,10 @@
 """Case data in the inspectors' words, for pages and for the autosave endpoint's answers."""
 
+from django.urls import reverse
 from django.utils import timezone
 
-from .models import Case
-from .selectors import CHOICE_NAMES
+from .models import FACT_FIELDS, Case
+from .selectors import CHOICE_NAMES, answer_slug
 from .services import StaleAnswer
 
 ANSWER_FIELD_LABELS = {
@@ -71,18 +72,24 @@ def facts_summary(case: Case) -> list[tuple[str, str]]:
 
 def judgements_summary(case: Case) -> list[tuple[str, str]]:
     """The inspector's own judgements about the case, for pages that show them without a form."""
-    names = (
-        "rosh_reasonable",
-        "inspector_rosh",
-        "safety_wellbeing_reasonable",
-        "child_safety_factors",
-        "others_safety_factors",
-        "review_needed",
-        "management_oversight",
-        "case_manager_interviewed",
-        "notes",
-    )
     return [
         (str(Case._meta.get_field(name).verbose_name).capitalize(), shown(getattr(case, name)))
-        for name in names
+        for name in FACT_FIELDS
     ]
+
+
+def problem_links(problems, case: Case) -> list[tuple[str, str]]:
+    """(where to fix it, what to do) for each problem the check page lists: the field on the facts page or
+    on a standard's page."""
+    return [(_problem_url(problem, case), problem.message) for problem in problems]
+
+
+def _problem_url(problem, case: Case) -> str:
+    kwargs = {"reference": case.inspection.reference, "case_id": case.pk}
+    if problem.code == "facts":
+        return f"{reverse('cases:facts', kwargs=kwargs)}#id_{problem.field}_1"
+    parts = problem.code.split(".")
+    url = reverse("cases:standard", kwargs={**kwargs, "code": ".".join(parts[:2])})
+    if len(parts) == 4:
+        return f"{url}#{answer_slug('p', problem.code)}"
+    return f"{url}#{answer_slug('kq', problem.code)}-{problem.field}"

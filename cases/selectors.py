@@ -68,10 +68,10 @@ def case_get_for(*, inspection: Inspection, case_id: int) -> Case:
 # --- one case's assessment -------------------------------------------------------------------------
 
 
-@dataclass
-class PromptItem:
-    prompt: Prompt
-    answer: PromptAnswer | None
+class Answered:
+    """A prompt or key question with the case's answer to it (None until it is answered)."""
+
+    answer: PromptAnswer | KeyQuestionAnswer | None
 
     @property
     def value(self) -> str:
@@ -81,13 +81,19 @@ class PromptItem:
     def version(self) -> int:
         return self.answer.version if self.answer else 0
 
+
+@dataclass
+class PromptItem(Answered):
+    prompt: Prompt
+    answer: PromptAnswer | None
+
     @property
     def slug(self) -> str:
         return answer_slug("p", self.prompt.code)
 
 
 @dataclass
-class KeyQuestionItem:
+class KeyQuestionItem(Answered):
     key_question: KeyQuestion
     prompts: list[PromptItem]
     answer: KeyQuestionAnswer | None
@@ -96,14 +102,6 @@ class KeyQuestionItem:
     @property
     def applicability(self) -> rules.Applicability:
         return self.report.applicability
-
-    @property
-    def value(self) -> str:
-        return self.answer.value if self.answer else ""
-
-    @property
-    def version(self) -> int:
-        return self.answer.version if self.answer else 0
 
     @property
     def slug(self) -> str:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from inspections.models import Domain, Inspection, KeyQuestion, Prompt, Standard
 
 from . import rules
-from .models import Case, CaseStatus, KeyQuestionAnswer, PromptAnswer
+from .models import FACT_FIELDS, Case, CaseStatus, KeyQuestionAnswer, PromptAnswer
 from .permissions import may
 from .selectors import case_assessment, case_facts, domain_key_questions
 
@@ -311,18 +311,6 @@ def key_question_answer_save(
 
 
 # --- the case facts ---------------------------------------------------------------------------------
-
-FACT_FIELDS = (
-    "rosh_reasonable",
-    "inspector_rosh",
-    "safety_wellbeing_reasonable",
-    "child_safety_factors",
-    "others_safety_factors",
-    "review_needed",
-    "management_oversight",
-    "case_manager_interviewed",
-    "notes",
-)
 
 
 @transaction.atomic

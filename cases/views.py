@@ -19,7 +19,7 @@ from inspections.selectors import inspection_get_for
 from . import services
 from .forms import CaseFactsForm, ReviewForm, StandardForm, SubmitForm
 from .permissions import may
-from .presenters import conflict_display, facts_summary, judgements_summary
+from .presenters import conflict_display, facts_summary, judgements_summary, problem_links
 from .selectors import (
     case_assessment,
     case_events,
@@ -290,8 +290,10 @@ class CheckView(CaseChangeMixin, TemplateView):
     keeps_unsaved_posts = False  # submitting changes no answer: after signing in, submit again
 
     def get_context_data(self, form=None, **kwargs):
+        assessment = case_assessment(self.case)
         return super().get_context_data(
-            assessment=case_assessment(self.case),
+            assessment=assessment,
+            problems=problem_links(assessment.problems, self.case),
             judgements=judgements_summary(self.case),
             form=form or SubmitForm(),
             **kwargs,

@@ -2,7 +2,6 @@ from django import template
 from django.urls import reverse
 
 from cases.presenters import shown
-from cases.selectors import answer_slug
 
 register = template.Library()
 
@@ -24,19 +23,6 @@ def status_tag(case):
 def answer(value) -> str:
     """yes / no / na / blank in words."""
     return shown(value)
-
-
-@register.simple_tag
-def problem_url(problem, case) -> str:
-    """Where to fix a problem the check page lists: the field on the facts page or on a standard's page."""
-    kwargs = {"reference": case.inspection.reference, "case_id": case.pk}
-    if problem.code == "facts":
-        return f"{reverse('cases:facts', kwargs=kwargs)}#id_{problem.field}_1"
-    parts = problem.code.split(".")
-    url = reverse("cases:standard", kwargs={**kwargs, "code": ".".join(parts[:2])})
-    if len(parts) == 4:
-        return f"{url}#{answer_slug('p', problem.code)}"
-    return f"{url}#{answer_slug('kq', problem.code)}-{problem.field}"
 
 
 @register.simple_tag

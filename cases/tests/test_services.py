@@ -12,14 +12,14 @@ from cases.services import StaleAnswer
 pytestmark = pytest.mark.django_db
 
 
+def version_of(answers, case, **lookup) -> int:
+    """The version of the case's answer (0 if none yet), as the inspector's page would show it."""
+    return answers.filter(case=case, **lookup).values_list("version", flat=True).first() or 0
+
+
 def save_prompt(case, user, code, value, version=None):
     if version is None:
-        version = (
-            PromptAnswer.objects.filter(case=case, prompt__code=code)
-            .values_list("version", flat=True)
-            .first()
-            or 0
-        )
+        version = version_of(PromptAnswer.objects, case, prompt__code=code)
     return services.prompt_answer_save(
         inspection=case.inspection, case_id=case.pk, user=user, code=code, value=value, version=version
     )
@@ -27,14 +27,15 @@ def save_prompt(case, user, code, value, version=None):
 
 def save_kq(case, user, code, version=None, **changes):
     if version is None:
-        version = (
-            KeyQuestionAnswer.objects.filter(case=case, key_question__code=code)
-            .values_list("version", flat=True)
-            .first()
-            or 0
-        )
+        version = version_of(KeyQuestionAnswer.objects, case, key_question__code=code)
     return services.key_question_answer_save(
         inspection=case.inspection, case_id=case.pk, user=user, code=code, changes=changes, version=version
+    )
+
+
+def save_facts(case, user, version=1, **changes):
+    return services.case_facts_save(
+        inspection=case.inspection, case_id=case.pk, user=user, changes=changes, version=version
     )
 
 
@@ -189,15 +190,9 @@ def test_administrators_read_cases_but_do_not_judge_them(team, court_case, admin
 
 def test_a_case_of_another_inspection_is_not_found(team, court_case):
     other = CaseFactory()
+    other.inspection = team["inspection"]  # as if its id were sent under this inspection's reference
     with pytest.raises(Http404):
-        services.prompt_answer_save(
-            inspection=team["inspection"],
-            case_id=other.pk,
-            user=team["inspector"],
-            code="2.1.1.a",
-            value="yes",
-            version=0,
-        )
+        save_prompt(other, team["inspector"], "2.1.1.a", "yes", version=0)
 
 
 @pytest.mark.parametrize(
@@ -211,35 +206,17 @@ def test_submitted_and_approved_cases_are_read_only(team, court_case, status, me
     with pytest.raises(PermissionDenied, match=message):
         save_prompt(court_case, team["inspector"], "2.1.1.a", "yes")
     with pytest.raises(PermissionDenied, match=message):
-        services.case_facts_save(
-            inspection=court_case.inspection,
-            case_id=court_case.pk,
-            user=team["inspector"],
-            changes={"notes": "x"},
-            version=1,
-        )
+        save_facts(court_case, team["inspector"], version=1, notes="x")
 
 
 # --- the case facts ---------------------------------------------------------------------------------
 
 
 def test_facts_are_saved_with_a_version_and_a_stale_change_is_refused(team, court_case):
-    saved = services.case_facts_save(
-        inspection=court_case.inspection,
-        case_id=court_case.pk,
-        user=team["inspector"],
-        changes={"inspector_rosh": "low", "review_needed": False},
-        version=1,
-    )
+    saved = save_facts(court_case, team["inspector"], version=1, inspector_rosh="low", review_needed=False)
     assert saved.version == 2
     with pytest.raises(StaleAnswer) as refused:
-        services.case_facts_save(
-            inspection=court_case.inspection,
-            case_id=court_case.pk,
-            user=team["lead"],
-            changes={"inspector_rosh": "high"},
-            version=1,
-        )
+        save_facts(court_case, team["lead"], version=1, inspector_rosh="high")
     assert refused.value.current["inspector_rosh"] == "low"
     assert refused.value.updated_by == str(team["inspector"])
     court_case.refresh_from_db()
@@ -252,21 +229,9 @@ def test_facts_are_saved_with_a_version_and_a_stale_change_is_refused(team, cour
 
 def test_facts_are_validated(team, court_case):
     with pytest.raises(ValidationError):
-        services.case_facts_save(
-            inspection=court_case.inspection,
-            case_id=court_case.pk,
-            user=team["inspector"],
-            changes={"inspector_rosh": "enormous"},
-            version=1,
-        )
+        save_facts(court_case, team["inspector"], version=1, inspector_rosh="enormous")
     with pytest.raises(ValidationError, match="no field"):
-        services.case_facts_save(
-            inspection=court_case.inspection,
-            case_id=court_case.pk,
-            user=team["inspector"],
-            changes={"reference": "X"},
-            version=1,
-        )
+        save_facts(court_case, team["inspector"], version=1, reference="X")
 
 
 def test_the_facts_suggest_not_applicable_for_sub_sample_key_questions(team, court_case):

@@ -1,5 +1,6 @@
 import json
 import re
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -7,7 +8,7 @@ from django.utils import timezone
 
 from cases.factories import CaseFactory, answer_whole_case
 from cases.models import Case, CaseStatus, KeyQuestionAnswer, PromptAnswer
-from cases.services import prompt_answer_save
+from cases.tests.test_services import save_prompt
 from conftest import PASSWORD
 from inspections.factories import InspectionFactory
 
@@ -108,14 +109,7 @@ def test_autosave_answers_with_the_new_version_and_the_prompts_it_set(client, te
 
 
 def test_a_stale_autosave_is_409_with_the_other_persons_name_and_answer(client, team, court_case):
-    prompt_answer_save(
-        inspection=team["inspection"],
-        case_id=court_case.pk,
-        user=team["lead"],
-        code="2.1.1.a",
-        value="no",
-        version=0,
-    )
+    save_prompt(court_case, team["lead"], "2.1.1.a", "no", version=0)
     client.force_login(team["inspector"])
     response = autosave(client, court_case, kind="prompt", code="2.1.1.a", version=0, fields={"value": "yes"})
     assert response.status_code == 409
@@ -157,38 +151,31 @@ def test_autosave_after_the_session_ended_is_401_so_the_page_keeps_the_change(cl
 # --- a standard's page without JavaScript ---------------------------------------------------------------
 
 
-def page_data(client, case, code="2.1"):
-    """What the page would post if nothing were changed: every field as rendered."""
-    html = client.get(url("standard", case, code=code)).content.decode()
+def form_data(response) -> dict:
+    """What the page's form would post as it stands: every field as rendered, checked radios only."""
+    html = response.content.decode()
     data = {}
-    for tag in re.findall(r"<(?:input|textarea)[^>]*>", html):
-        name = re.search(r'name="([^"]+)"', tag)
+    for tag in re.findall(r"<input[^>]*>", html):
+        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
         if not name or name.group(1) == "csrfmiddlewaretoken":
             continue
-        value = re.search(r'value="([^"]*)"', tag)
-        kind = re.search(r'type="([^"]+)"', tag)
-        if kind and kind.group(1) in ("radio", "checkbox"):
-            if " checked" in tag:
-                data[name.group(1)] = value.group(1)
-        elif tag.startswith("<textarea"):
-            data.setdefault(name.group(1), "")
-        else:
-            data[name.group(1)] = value.group(1) if value else ""
+        if re.search(r'type="(radio|checkbox)"', tag) and " checked" not in tag:
+            continue
+        data[name.group(1)] = unescape(value.group(1)) if value else ""
+    for name, content in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
+        data[name] = unescape(content)
     return data
+
+
+def page_data(client, case, code="2.1"):
+    return form_data(client.get(url("standard", case, code=code)))
 
 
 def test_the_save_button_saves_the_changed_answers_and_leaves_the_others_alone(client, team, court_case):
     client.force_login(team["inspector"])
     data = page_data(client, court_case)
     # Meanwhile the lead answers a prompt this page shows blank; the inspector does not touch it.
-    prompt_answer_save(
-        inspection=team["inspection"],
-        case_id=court_case.pk,
-        user=team["lead"],
-        code="2.1.1.b",
-        value="no",
-        version=0,
-    )
+    save_prompt(court_case, team["lead"], "2.1.1.b", "no", version=0)
     data.update({"p-2-1-1-a": "yes", "kq-2-1-1-value": "yes", "kq-2-1-1-rationale": "Well analysed."})
     response = client.post(url("standard", court_case, code="2.1"), data, follow=True)
     assert "Your answers to 2.1 Assessment have been saved." in text(response)
@@ -205,14 +192,7 @@ def test_a_stale_page_shows_the_other_persons_change_saves_nothing_and_a_second_
 ):
     client.force_login(team["inspector"])
     data = page_data(client, court_case)
-    prompt_answer_save(
-        inspection=team["inspection"],
-        case_id=court_case.pk,
-        user=team["lead"],
-        code="2.1.1.b",
-        value="no",
-        version=0,
-    )
+    save_prompt(court_case, team["lead"], "2.1.1.b", "no", version=0)
     data.update({"p-2-1-1-a": "yes", "p-2-1-1-b": "yes"})
     response = client.post(url("standard", court_case, code="2.1"), data)
     page = text(response)
@@ -224,23 +204,10 @@ def test_a_stale_page_shows_the_other_persons_change_saves_nothing_and_a_second_
         'id="p-2-1-1-b" name="p-2-1-1-b" type="radio" value="yes" checked' in page
     )  # the inspector's choice kept
     assert not PromptAnswer.objects.filter(case=court_case, prompt__code="2.1.1.a").exists()
-    again = page_data_from(response)
+    again = form_data(response)
     client.post(url("standard", court_case, code="2.1"), again)
     assert PromptAnswer.objects.get(case=court_case, prompt__code="2.1.1.b").value == "yes"
     assert PromptAnswer.objects.get(case=court_case, prompt__code="2.1.1.a").value == "yes"
-
-
-def page_data_from(response):
-    html = response.content.decode()
-    data = {}
-    for tag in re.findall(r"<input[^>]*>", html):
-        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
-        if not name or name.group(1) == "csrfmiddlewaretoken":
-            continue
-        if 'type="radio"' in tag and " checked" not in tag:
-            continue
-        data[name.group(1)] = value.group(1) if value else ""
-    return data
 
 
 def test_a_prompt_refused_under_a_not_applicable_key_question_is_reported_on_the_page(
@@ -277,7 +244,7 @@ def test_answers_posted_after_the_session_ended_are_offered_back_after_signing_i
     assert "Typed before the session ended." in page
     assert 'id="p-2-1-1-a-no" name="p-2-1-1-a" type="radio" value="no" checked' in page
     client.post(
-        standard_url, page_data_from(signed_in) | {"kq-2-1-1-rationale": "Typed before the session ended."}
+        standard_url, form_data(signed_in) | {"kq-2-1-1-rationale": "Typed before the session ended."}
     )
     assert PromptAnswer.objects.get(case=court_case, prompt__code="2.1.1.a").value == "no"
     assert "Your session ended" not in text(client.get(standard_url))
@@ -415,14 +382,7 @@ def test_progress_counts_answers_and_quality_assurance_states_per_inspector_and_
     client, team, court_case, out_of_court_case
 ):
     answer_whole_case(court_case, status=CaseStatus.SUBMITTED)
-    prompt_answer_save(
-        inspection=team["inspection"],
-        case_id=out_of_court_case.pk,
-        user=team["inspector"],
-        code="3.1.1.a",
-        value="yes",
-        version=0,
-    )
+    save_prompt(out_of_court_case, team["inspector"], "3.1.1.a", "yes", version=0)
     CaseFactory(inspection=team["inspection"], inspector=team["colleague"])
     client.force_login(team["panel"])
     response = client.get(reverse("cases:progress", kwargs={"reference": team["inspection"].reference}))
