@@ -148,14 +148,12 @@ def backup_restore(*, source: Path) -> dict:
     database = settings.DATABASES["default"]
     media_root = Path(settings.MEDIA_ROOT)
     media_root.mkdir(parents=True, exist_ok=True)
-    try:
-        archive = tarfile.open(source, "r")
-    except tarfile.TarError:
-        raise BackupError(f"{source} is not a backup file (it is not a tar archive).") from None
+    if not tarfile.is_tarfile(source):
+        raise BackupError(f"{source} is not a backup file (it is not a tar archive).")
     staging = media_root / RESTORING
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        with archive:
+        with tarfile.open(source, "r") as archive:
             manifest = _read_manifest(archive)
             for member in archive.getmembers():
                 name = member.name
