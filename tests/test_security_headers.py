@@ -9,7 +9,8 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from conftest import PASSWORD
-from tests.test_permissions import MATRIX, world  # noqa: F401  (the world fixture)
+from tests.test_permissions import MATRIX
+from tests.test_permissions import world as world  # the fixture, for the CSRF and inline-code tests
 
 pytestmark = [
     pytest.mark.django_db,
@@ -63,7 +64,7 @@ def test_every_response_carries_the_security_headers(prod, client):
         "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
     )
     policy = dict(
-        (directive.split(" ", 1) + [""])[:2] for directive in response["Content-Security-Policy"].split("; ")
+        [*directive.split(" ", 1), ""][:2] for directive in response["Content-Security-Policy"].split("; ")
     )
     assert policy["default-src"] == "'self'"
     assert policy["script-src"] == "'self'"
