@@ -4,15 +4,20 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
 
-class SignInForm(AuthenticationForm):
-    username = forms.EmailField(
+def email_address_field() -> forms.EmailField:
+    return forms.EmailField(
         label="Email address",
+        max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
         error_messages={
             "required": "Enter your email address",
             "invalid": "Enter an email address in the correct format, like name@example.org",
         },
     )
+
+
+class SignInForm(AuthenticationForm):
+    username = email_address_field()
     password = forms.CharField(
         label="Password",
         strip=False,
@@ -36,15 +41,7 @@ class SignInForm(AuthenticationForm):
 
 
 class PasswordResetRequestForm(PasswordResetForm):
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.org",
-        },
-    )
+    email = email_address_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
