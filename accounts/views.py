@@ -25,7 +25,14 @@ from audit.middleware import DENIAL_REASON
 
 from .forms import NewPasswordForm, PasswordResetRequestForm, SignInForm, TwoFactorCodeForm
 from .queue import QueueUnavailable
-from .selectors import SET_UP, TWO_FACTOR_STEP, VERIFY, authenticator_for, two_factor_required_for
+from .selectors import (
+    SET_UP,
+    TWO_FACTOR_STEP,
+    VERIFY,
+    authenticator_for,
+    two_factor_required_for,
+    two_factor_step_for,
+)
 from .services import (
     authenticator_add,
     authenticator_remove,
@@ -185,9 +192,14 @@ class TwoFactorVerifyView(LoginRequiredMixin, FormView):
     form_class = TwoFactorCodeForm
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.session.get(TWO_FACTOR_STEP) != VERIFY:
-            return redirect(_next_url(request, reverse("home")))
-        return super().dispatch(request, *args, **kwargs)
+        if request.user.is_authenticated and request.session.get(TWO_FACTOR_STEP) == VERIFY:
+            if authenticator_for(request.user) is not None:
+                return super().dispatch(request, *args, **kwargs)
+            # An administrator removed the app (a lost phone) since this person gave their password.
+            request.session[TWO_FACTOR_STEP] = two_factor_step_for(request.user)
+        if not request.user.is_authenticated:
+            return super().dispatch(request, *args, **kwargs)
+        return redirect(_next_url(request, reverse("home")))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(next=_next_url(self.request, ""), **kwargs)

@@ -144,3 +144,10 @@ def test_administrators_cannot_see_anyone_s_secret_key(client, administrator, in
         assert device.key not in response.content.decode() and secret not in response.content.decode()
     # They can remove a lost one, so its owner can sign in with the password and set up another.
     assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/delete/").status_code == 200
+
+
+def test_after_an_administrator_removes_a_lost_app_the_password_is_enough_again(client, inspector, with_app):
+    sign_in(client, inspector)
+    TOTPDevice.objects.filter(user=inspector).delete()
+    assert client.get("/accounts/two-factor/code/?next=/")["Location"] == "/"
+    assert client.get("/").status_code == 200
