@@ -1,11 +1,26 @@
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Prefetch
-from django.views.generic import TemplateView
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import cached_property
+from django.views.generic import FormView, ListView, TemplateView
 
 from accounts.models import Role
 
-from .models import TeamMembership
+from .forms import InspectionForm, ServiceForm, TeamMemberForm
+from .mixins import InspectionMixin
+from .models import Service, TeamMembership, TeamRole
+from .panels import panels_for
 from .selectors import inspections_visible_to
+from .services import (
+    inspection_create,
+    inspection_update,
+    inspection_version,
+    service_save,
+    team_member_add,
+    team_member_remove,
+)
 
 HOME_INTRODUCTIONS = {
     Role.ADMINISTRATOR: "You can see every inspection. Manage people, services and frameworks in the administration pages.",
@@ -29,3 +44,183 @@ class HomeView(LoginRequiredMixin, TemplateView):
             introduction=HOME_INTRODUCTIONS.get(user.role, ""),
             **kwargs,
         )
+
+
+class ServicePermissionMixin(LoginRequiredMixin):
+    """Services are set up by lead inspectors and administrators."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_perm("inspections.add_service"):
+            raise PermissionDenied("Only lead inspectors and administrators set up inspected services.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ServiceListView(ServicePermissionMixin, ListView):
+    template_name = "inspections/service_list.html"
+    context_object_name = "services"
+
+    def get_queryset(self):
+        return Service.objects.annotate(inspection_count=Count("inspections"))
+
+
+class ServiceSaveView(ServicePermissionMixin, FormView):
+    """Adds a service, or changes one (when the URL names it)."""
+
+    template_name = "inspections/service_form.html"
+    form_class = ServiceForm
+
+    @cached_property
+    def service(self) -> Service | None:
+        return get_object_or_404(Service, pk=self.kwargs["pk"]) if "pk" in self.kwargs else None
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.service,
+            "submit_label": "Save the changes" if self.service else "Add the service",
+        }
+
+    def form_valid(self, form):
+        try:
+            service = service_save(service=self.service, **form.cleaned_data)
+        except ValidationError as exc:
+            return self.form_invalid(_with_errors(form, exc))
+        messages.success(self.request, f"{service.name} is saved.")
+        return redirect("inspections:services")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(service=self.service, **kwargs)
+
+
+class InspectionCreateView(LoginRequiredMixin, FormView):
+    template_name = "inspections/inspection_form.html"
+    form_class = InspectionForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_perm("inspections.add_inspection"):
+            raise PermissionDenied("Only lead inspectors and administrators create inspections.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "creating": True, "user": self.request.user}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            inspection = inspection_create(
+                created_by=self.request.user,
+                lead_inspector=data.get("lead_inspector"),
+                reference=data["reference"],
+                service=data["service"],
+                framework=data["framework"],
+                **form.facts(),
+            )
+        except ValidationError as exc:
+            return self.form_invalid(_with_errors(form, exc))
+        messages.success(self.request, f"Inspection {inspection.reference} is created.")
+        return redirect("inspections:detail", reference=inspection.reference)
+
+
+class InspectionDetailView(InspectionMixin, TemplateView):
+    template_name = "inspections/inspection_detail.html"
+
+    def get_context_data(self, **kwargs):
+        team = TeamMembership.objects.filter(inspection=self.inspection).select_related("user")
+        return super().get_context_data(
+            team=sorted(team, key=lambda m: (TEAM_ORDER.index(m.role), str(m.user))),
+            can_change=self.request.user.has_perm("inspections.change_inspection", self.inspection),
+            panels=panels_for(self.request, self.inspection),
+            **kwargs,
+        )
+
+
+class InspectionUpdateView(InspectionMixin, FormView):
+    template_name = "inspections/inspection_form.html"
+    form_class = InspectionForm
+    permission_required = "inspections.change_inspection"
+    permission_denied_message = "Only the inspection's lead inspector changes its details."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "creating": False, "user": self.request.user}
+
+    def get_initial(self):
+        return {
+            **{name: getattr(self.inspection, name) for name in InspectionForm.FACTS},
+            "version": inspection_version(self.inspection),
+        }
+
+    def form_valid(self, form):
+        try:
+            inspection_update(
+                inspection=self.inspection, version=form.cleaned_data["version"], **form.facts()
+            )
+        except ValidationError as exc:
+            return self.form_invalid(_with_errors(form, exc))
+        messages.success(self.request, "The inspection's details are saved.")
+        return redirect("inspections:detail", reference=self.inspection.reference)
+
+
+class TeamView(InspectionMixin, FormView):
+    """The team: who is on it, in which role; the lead adds people here."""
+
+    template_name = "inspections/team.html"
+    form_class = TeamMemberForm
+    permission_required = "inspections.change_inspection"
+    permission_denied_message = "Only the inspection's lead inspector changes its team."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "inspection": self.inspection}
+
+    def form_valid(self, form):
+        try:
+            membership = team_member_add(inspection=self.inspection, **form.cleaned_data)
+        except ValidationError as exc:
+            return self.form_invalid(_with_errors(form, exc))
+        messages.success(
+            self.request, f"{membership.user} is on the team as {membership.get_role_display().lower()}."
+        )
+        return redirect("inspections:team", reference=self.inspection.reference)
+
+    def get_context_data(self, **kwargs):
+        team = TeamMembership.objects.filter(inspection=self.inspection).select_related("user")
+        return super().get_context_data(
+            team=sorted(team, key=lambda m: (TEAM_ORDER.index(m.role), str(m.user))), **kwargs
+        )
+
+
+class TeamMemberRemoveView(InspectionMixin, TemplateView):
+    """Asks before taking a person off the team, then does it."""
+
+    template_name = "inspections/team_remove.html"
+    permission_required = "inspections.change_inspection"
+    permission_denied_message = "Only the inspection's lead inspector changes its team."
+
+    def get_membership(self):
+        return get_object_or_404(
+            TeamMembership.objects.select_related("user"), pk=self.kwargs["pk"], inspection=self.inspection
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(membership=self.get_membership(), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        membership = self.get_membership()
+        try:
+            team_member_remove(inspection=self.inspection, membership=membership)
+        except ValidationError as exc:
+            return self.render_to_response(self.get_context_data(problems=exc.messages))
+        messages.success(request, f"{membership.user} is no longer on the team.")
+        return redirect("inspections:team", reference=self.inspection.reference)
+
+
+TEAM_ORDER = [TeamRole.LEAD, TeamRole.QA, TeamRole.INSPECTOR, TeamRole.COLLEAGUE, TeamRole.PANEL]
+
+
+def _with_errors(form, exc: ValidationError):
+    """Puts a service's ValidationError on the form, on the fields it names where the form has them."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+    return form
