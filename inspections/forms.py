@@ -12,29 +12,34 @@ from .models import FrameworkVersion, Inspection, Service, ServiceTerm, TeamMemb
 
 
 class DateField(DateInputField):
-    """The GOV.UK date input (day, month, year) with messages that name the date."""
+    """The GOV.UK date input (day, month, year), with messages that say which date is meant.
 
-    def __init__(self, *, label: str, required: bool = True, **kwargs):
-        self.what = label[0].lower() + label[1:]
+    `what` completes "Enter the date ...", for example "fieldwork starts".
+    """
+
+    def __init__(self, *, label: str, what: str, required: bool = True, **kwargs):
+        self.what = what
+        kwargs.setdefault("help_text", "For example, 12 7 2021")
         super().__init__(label=label, required=required, require_all_fields=False, **kwargs)
-        self.error_messages["required"] = self.error_messages["incomplete"] = (
-            f"Enter the day, month and year {self.what}"
-        )
+        self.error_messages["required"] = self.error_messages["incomplete"] = f"Enter the date {what}"
         for field, part in zip(self.fields, ("day", "month", "year"), strict=True):
             field.required = required
-            field.error_messages["incomplete"] = f"Enter the {part} {self.what}"
+            field.error_messages["incomplete"] = f"The date {what} must include a {part}"
 
     def compress(self, data_list):
-        if not data_list or not all(data_list):
+        if not data_list or not any(data_list):
             return None
+        missing = [part for part, value in zip(("day", "month", "year"), data_list, strict=True) if not value]
+        if missing:
+            raise ValidationError(f"The date {self.what} must include a {' and a '.join(missing)}")
         day, month, year = data_list
         try:
-            day_ = datetime.date(int(year), int(month), int(day))
+            value = datetime.date(int(year), int(month), int(day))
         except (TypeError, ValueError):
-            raise ValidationError(f"Enter a real date {self.what}, for example 12 7 2021") from None
-        if not 1990 <= day_.year <= 2100:
-            raise ValidationError(f"Enter the year {self.what} in full, for example 2021")
-        return day_
+            raise ValidationError(f"The date {self.what} must be a real date") from None
+        if not 1990 <= value.year <= 2100:
+            raise ValidationError(f"The year {self.what} must include all four numbers, for example 2021")
+        return value
 
 
 class ServiceForm(forms.ModelForm):
@@ -97,11 +102,15 @@ class InspectionForm(forms.Form):
         empty_label=None,
         error_messages={"required": "Choose the lead inspector"},
     )
-    announcement_date = DateField(label="Announcement date", required=False)
-    fieldwork_start = DateField(label="Fieldwork starts")
-    fieldwork_end = DateField(label="Fieldwork ends")
-    second_period_start = DateField(label="Second fieldwork period starts", required=False)
-    second_period_end = DateField(label="Second fieldwork period ends", required=False)
+    announcement_date = DateField(label="Announcement date", what="of the announcement", required=False)
+    fieldwork_start = DateField(label="Fieldwork starts", what="fieldwork starts")
+    fieldwork_end = DateField(label="Fieldwork ends", what="fieldwork ends")
+    second_period_start = DateField(
+        label="Second period starts", what="the second fieldwork period starts", required=False
+    )
+    second_period_end = DateField(
+        label="Second period ends", what="the second fieldwork period ends", required=False
+    )
     is_joint = forms.BooleanField(label="This is a joint inspection with other inspectorates", required=False)
     partner_inspectorates = forms.CharField(
         label="Partner inspectorates",

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fixed, Layout, Size, Submit
 from django import forms
@@ -64,6 +66,8 @@ class SampleSettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("z", "p", "margin"):
+            self.initial[name] = format(Decimal(self.initial[name]).normalize(), "f")
         for name, field in self.fields.items():
             if name == "version":
                 continue
@@ -212,6 +216,8 @@ class AllocationForm(forms.Form):
             for member in members
         ]
         self.cases = cases
+        # The template lays the fields out as a table; the helper serves the error summary.
+        self.helper = FormHelper()
         for case in cases:
             self.fields[f"case_{case.pk}"] = forms.ChoiceField(
                 label=f"Inspector for case {case.reference}",

@@ -12,6 +12,11 @@ from inspections.models import Inspection
 from . import rules
 
 
+def _plain(value: Decimal) -> str:
+    """A decimal without trailing zeros: 0.5, not 0.5000."""
+    return format(Decimal(value).normalize(), "f")
+
+
 class SampleSettings(models.Model):
     """An inspection's sampling settings. The defaults are the inspectorate's standard ones (DOMAIN.md 5).
 
@@ -71,6 +76,18 @@ class SampleSettings(models.Model):
 
     def __str__(self):
         return f"Sample settings of {self.inspection.reference}"
+
+    @property
+    def z_shown(self) -> str:
+        return _plain(self.z)
+
+    @property
+    def p_shown(self) -> str:
+        return _plain(self.p)
+
+    @property
+    def margin_shown(self) -> str:
+        return _plain(self.margin)
 
     def as_rules(self) -> rules.SamplingSettings:
         """The settings as the pure sampling rules take them (ValueError when they cannot work)."""

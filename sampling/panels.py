@@ -9,12 +9,11 @@ from .selectors import cases_allocated_to, setup_progress
 
 
 def setup(request, inspection) -> dict | None:
-    """The lead inspector's task list of set-up steps; for the rest of the team, a link to the sample."""
-    user = request.user
-    if not user.has_perm("inspections.manage_sample", inspection):
-        return {"manage": False}
+    """The lead inspector's task list of set-up steps (the rest of the team sees only their own cases)."""
+    if not request.user.has_perm("inspections.manage_sample", inspection):
+        return None
     progress = setup_progress(inspection)
-    tasks = {"manage": True}
+    tasks = {}
     others = progress["team"] - 1
     tasks["team_status"] = "completed" if others else "incomplete"
     tasks["team_hint"] = f"{others} {'person' if others == 1 else 'people'} besides you" if others else ""

@@ -158,7 +158,7 @@ class PopulationRow:
 def describe_size(size: int) -> str:
     """A number of bytes as people say it: 5.2 MB, 310 KB."""
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
+        return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
     return f"{max(1, round(size / 1024))} KB"
 
 

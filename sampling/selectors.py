@@ -167,6 +167,7 @@ class CategorySize:
     drawn: dict | None = None
     cases: list[Case] = field(default_factory=list)
     reserve: list[dict] = field(default_factory=list)
+    analysis: list[dict] = field(default_factory=list)
 
     @property
     def before_rounding(self) -> str:
@@ -244,16 +245,15 @@ def sample_overview(inspection: Inspection) -> dict:
         current_inputs = sample_inputs(
             inspection, population, settings, {c: o.size for c, o in overrides.items()}
         )
-    analysis = []
     if draw is not None:
+        by_category = {size.category: size for size in sizes}
         for row in draw.result["analysis"]:
-            analysis.append(
+            by_category[row["category"]].analysis.append(
                 {
                     **row,
                     **stratum_words(
                         row["gender"], row["disposal_type"], row["rosh"], row["safety_wellbeing"]
                     ),
-                    "category_label": CATEGORY_LABELS[row["category"]],
                     "population_percent": percent(row["population_share"]),
                     "sample_percent": percent(row["sample_share"]),
                 }
@@ -269,7 +269,6 @@ def sample_overview(inspection: Inspection) -> dict:
         "cases": cases,
         "started_count": len(started),
         "swaps": swaps,
-        "analysis": analysis,
     }
 
 

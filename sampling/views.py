@@ -2,7 +2,7 @@ import csv
 import io
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
@@ -60,17 +60,12 @@ def _put_errors(form, exc: ValidationError):
     return form
 
 
-class PopulationView(InspectionMixin, FormView):
+class PopulationView(ManageSampleMixin, FormView):
     """The eligible population: what was imported, the cases left out and why; the lead imports a file."""
 
     template_name = "sampling/population.html"
     form_class = PopulationUploadForm
     problems: list = ()
-
-    def post(self, request, *args, **kwargs):
-        if not request.user.has_perm("inspections.manage_sample", self.inspection):
-            raise PermissionDenied(ONLY_THE_LEAD)
-        return super().post(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         replacing = hasattr(self.inspection, "population")
@@ -85,13 +80,14 @@ class PopulationView(InspectionMixin, FormView):
         except PopulationFileError as exc:
             self.problems = exc.problems
             count = len(exc.problems)
-            form.add_error(
-                "file",
-                f"The file has {count} problem{'s' if count != 1 else ''}, listed below; nothing was imported. "
-                "Correct the file and upload it again"
-                if count > 1 or exc.problems[0].row
-                else f"{exc.problems[0]} Nothing was imported",
-            )
+            if count == 1 and not exc.problems[0].row:
+                message = f"{exc.problems[0]} Nothing was imported"
+            else:
+                message = (
+                    f"{upload.name} has {count} problem{'s' if count != 1 else ''}, listed in the table: nothing "
+                    "was imported. Correct the file and upload it again"
+                )
+            form.add_error("file", message)
             return self.form_invalid(form)
         except ValidationError as exc:
             return self.form_invalid(_put_errors(form, exc))
@@ -105,7 +101,6 @@ class PopulationView(InspectionMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            can_manage=self.request.user.has_perm("inspections.manage_sample", self.inspection),
             problems=self.problems
             if len(self.problems) > 1 or (self.problems and self.problems[0].row)
             else [],
@@ -203,17 +198,13 @@ class PopulationColumnsView(InspectionMixin, TemplateView):
         )
 
 
-class SampleView(InspectionMixin, TemplateView):
+class SampleView(ManageSampleMixin, TemplateView):
     """Sample sizes with their working, the draw with its seed, the cases, reserves and the analyse table."""
 
     template_name = "sampling/sample.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            can_manage=self.request.user.has_perm("inspections.manage_sample", self.inspection),
-            **sample_overview(self.inspection),
-            **kwargs,
-        )
+        return super().get_context_data(**sample_overview(self.inspection), **kwargs)
 
 
 class SampleSettingsView(ManageSampleMixin, FormView):

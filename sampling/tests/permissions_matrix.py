@@ -16,10 +16,10 @@ def extend_world(world):
 
 
 MATRIX = {
-    "sampling:population": ("get", reference, team_only(200)),
+    "sampling:population": ("get", reference, LEAD_ONLY),
     "sampling:population-example": ("get", reference, team_only(200)),
     "sampling:population-columns": ("get", reference, team_only(200)),
-    "sampling:sample": ("get", reference, team_only(200)),
+    "sampling:sample": ("get", reference, LEAD_ONLY),
     "sampling:settings": ("get", reference, LEAD_ONLY),
     "sampling:size": ("get", lambda world: {**reference(world), "category": "out-of-court"}, LEAD_ONLY),
     "sampling:draw": ("get", reference, LEAD_ONLY),

@@ -130,7 +130,7 @@ def test_an_empty_file_is_refused(content, expected):
 def test_a_file_over_5_mb_is_refused_before_it_is_read():
     content = as_csv(rows(1)) + b" " * MAX_BYTES
     [problem] = problems("cases.csv", content)
-    assert problem.startswith("The file is 5.0 MB; the largest file accepted is 5.0 MB.")
+    assert problem.startswith("The file is 5 MB; the largest file accepted is 5 MB.")
 
 
 def test_a_file_in_another_encoding_is_refused_with_the_row():
