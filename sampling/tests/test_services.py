@@ -76,8 +76,16 @@ def test_import_keeps_eligible_cases_and_lists_the_others_with_their_reasons(ins
         as_csv([{**row, "ethnicity": "Métis"} for row in population_rows(datetime.date(2021, 7, 12), 3, 0)])
         .decode()
         .encode("latin-1"),
+        as_csv(
+            [
+                {**row, "disposal_date": "2021-13-01"}
+                for row in population_rows(datetime.date(2021, 7, 12), 3, 0)
+            ]
+        ),
+        as_csv([{**row, "rosh": "severe"} for row in population_rows(datetime.date(2021, 7, 12), 3, 0)]),
+        as_csv(population_rows(datetime.date(2021, 7, 12), 3, 0)) + b" " * (5 * 1024 * 1024),
     ],
-    ids=["empty", "wrong columns", "formula", "encoding"],
+    ids=["empty", "wrong columns", "formula", "encoding", "bad date", "unknown code", "over 5 MB"],
 )
 def test_a_bad_file_writes_nothing_and_keeps_the_earlier_population(imported, content):
     before = list(PopulationCase.objects.values_list("pk", flat=True))

@@ -262,3 +262,8 @@ def test_an_inspector_sees_their_own_cases_and_not_the_sample(client, inspection
     }
     assert shown == {c.reference for c in mine}
     assert client.get(url("sample", inspection)).status_code == 403
+
+
+def test_the_draw_page_sends_the_lead_to_import_the_population_first(lead, inspection):
+    page = lead.get(url("draw", inspection)).content.decode()
+    assert "before drawing the sample" in page and 'name="seed"' not in page
