@@ -151,7 +151,13 @@ def framework_load_file(*, path: Path = DEFAULT_FRAMEWORK_FILE) -> tuple[Framewo
 
 
 class ConcurrentEditError(ValidationError):
-    """Someone else saved the same thing after this form was opened."""
+    """Someone else saved the same thing after this form was opened; `what` names it ("this inspection")."""
+
+    def __init__(self, what: str):
+        super().__init__(
+            f"Someone else changed {what} after you opened this page. Open it again to see their changes, "
+            "then make yours."
+        )
 
 
 @transaction.atomic
@@ -195,10 +201,7 @@ def inspection_update(*, inspection: Inspection, version: str, **facts) -> Inspe
     """Changes an inspection's facts, refusing if it was saved by someone else since `version`."""
     locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
     if inspection_version(locked) != version:
-        raise ConcurrentEditError(
-            "Someone else changed this inspection after you opened this page. Open it again to see their "
-            "changes, then make yours."
-        )
+        raise ConcurrentEditError("this inspection")
     for name, value in facts.items():
         setattr(locked, name, value)
     locked.full_clean()

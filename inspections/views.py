@@ -1,18 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.functional import cached_property
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
 from accounts.models import Role
 
 from .forms import InspectionForm, ServiceForm, TeamMemberForm
-from .mixins import InspectionMixin
-from .models import Service, TeamMembership, TeamRole
+from .mixins import ActionFormView, InspectionMixin, RolePermissionMixin
+from .models import Service, TeamMembership
 from .panels import panels_for
-from .selectors import inspections_visible_to
+from .selectors import inspections_visible_to, team_members
 from .services import (
     inspection_create,
     inspection_update,
@@ -46,28 +47,26 @@ class HomeView(LoginRequiredMixin, TemplateView):
         )
 
 
-class ServicePermissionMixin(LoginRequiredMixin):
-    """Services are set up by lead inspectors and administrators."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.has_perm("inspections.add_service"):
-            raise PermissionDenied("Only lead inspectors and administrators set up inspected services.")
-        return super().dispatch(request, *args, **kwargs)
+ONLY_LEADS_AND_ADMINISTRATORS = "Only lead inspectors and administrators set up inspected services."
 
 
-class ServiceListView(ServicePermissionMixin, ListView):
+class ServiceListView(RolePermissionMixin, ListView):
     template_name = "inspections/service_list.html"
     context_object_name = "services"
+    permission_required = "inspections.add_service"
+    permission_denied_message = ONLY_LEADS_AND_ADMINISTRATORS
 
     def get_queryset(self):
         return Service.objects.annotate(inspection_count=Count("inspections"))
 
 
-class ServiceSaveView(ServicePermissionMixin, FormView):
+class ServiceSaveView(RolePermissionMixin, ActionFormView):
     """Adds a service, or changes one (when the URL names it)."""
 
     template_name = "inspections/service_form.html"
     form_class = ServiceForm
+    permission_required = "inspections.add_service"
+    permission_denied_message = ONLY_LEADS_AND_ADMINISTRATORS
 
     @cached_property
     def service(self) -> Service | None:
@@ -80,61 +79,49 @@ class ServiceSaveView(ServicePermissionMixin, FormView):
             "submit_label": "Save the changes" if self.service else "Add the service",
         }
 
-    def form_valid(self, form):
-        try:
-            service = service_save(service=self.service, **form.cleaned_data)
-        except ValidationError as exc:
-            return self.form_invalid(_with_errors(form, exc))
-        messages.success(self.request, f"{service.name} is saved.")
-        return redirect("inspections:services")
+    def perform(self, form):
+        service = service_save(service=self.service, **form.cleaned_data)
+        return f"{service.name} is saved.", reverse("inspections:services")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(service=self.service, **kwargs)
 
 
-class InspectionCreateView(LoginRequiredMixin, FormView):
+class InspectionCreateView(RolePermissionMixin, ActionFormView):
     template_name = "inspections/inspection_form.html"
     form_class = InspectionForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.has_perm("inspections.add_inspection"):
-            raise PermissionDenied("Only lead inspectors and administrators create inspections.")
-        return super().dispatch(request, *args, **kwargs)
+    permission_required = "inspections.add_inspection"
+    permission_denied_message = "Only lead inspectors and administrators create inspections."
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "creating": True, "user": self.request.user}
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = form.cleaned_data
-        try:
-            inspection = inspection_create(
-                created_by=self.request.user,
-                lead_inspector=data.get("lead_inspector"),
-                reference=data["reference"],
-                service=data["service"],
-                framework=data["framework"],
-                **form.facts(),
-            )
-        except ValidationError as exc:
-            return self.form_invalid(_with_errors(form, exc))
-        messages.success(self.request, f"Inspection {inspection.reference} is created.")
-        return redirect("inspections:detail", reference=inspection.reference)
+        inspection = inspection_create(
+            created_by=self.request.user,
+            lead_inspector=data.get("lead_inspector"),
+            reference=data["reference"],
+            service=data["service"],
+            framework=data["framework"],
+            **form.facts(),
+        )
+        return f"Inspection {inspection.reference} is created.", _detail_url(inspection)
 
 
 class InspectionDetailView(InspectionMixin, TemplateView):
     template_name = "inspections/inspection_detail.html"
 
     def get_context_data(self, **kwargs):
-        team = TeamMembership.objects.filter(inspection=self.inspection).select_related("user")
         return super().get_context_data(
-            team=sorted(team, key=lambda m: (TEAM_ORDER.index(m.role), str(m.user))),
+            team=team_members(self.inspection),
             can_change=self.request.user.has_perm("inspections.change_inspection", self.inspection),
             panels=panels_for(self.request, self.inspection),
             **kwargs,
         )
 
 
-class InspectionUpdateView(InspectionMixin, FormView):
+class InspectionUpdateView(InspectionMixin, ActionFormView):
     template_name = "inspections/inspection_form.html"
     form_class = InspectionForm
     permission_required = "inspections.change_inspection"
@@ -149,43 +136,34 @@ class InspectionUpdateView(InspectionMixin, FormView):
             "version": inspection_version(self.inspection),
         }
 
-    def form_valid(self, form):
-        try:
-            inspection_update(
-                inspection=self.inspection, version=form.cleaned_data["version"], **form.facts()
-            )
-        except ValidationError as exc:
-            return self.form_invalid(_with_errors(form, exc))
-        messages.success(self.request, "The inspection's details are saved.")
-        return redirect("inspections:detail", reference=self.inspection.reference)
+    def perform(self, form):
+        inspection_update(inspection=self.inspection, version=form.cleaned_data["version"], **form.facts())
+        return "The inspection's details are saved.", _detail_url(self.inspection)
 
 
-class TeamView(InspectionMixin, FormView):
+ONLY_THE_LEAD_CHANGES_THE_TEAM = "Only the inspection's lead inspector changes its team."
+
+
+class TeamView(InspectionMixin, ActionFormView):
     """The team: who is on it, in which role; the lead adds people here."""
 
     template_name = "inspections/team.html"
     form_class = TeamMemberForm
     permission_required = "inspections.change_inspection"
-    permission_denied_message = "Only the inspection's lead inspector changes its team."
+    permission_denied_message = ONLY_THE_LEAD_CHANGES_THE_TEAM
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "inspection": self.inspection}
 
-    def form_valid(self, form):
-        try:
-            membership = team_member_add(inspection=self.inspection, **form.cleaned_data)
-        except ValidationError as exc:
-            return self.form_invalid(_with_errors(form, exc))
-        messages.success(
-            self.request, f"{membership.user} is on the team as {membership.get_role_display().lower()}."
+    def perform(self, form):
+        membership = team_member_add(inspection=self.inspection, **form.cleaned_data)
+        return (
+            f"{membership.user} is on the team as {membership.get_role_display().lower()}.",
+            reverse("inspections:team", kwargs={"reference": self.inspection.reference}),
         )
-        return redirect("inspections:team", reference=self.inspection.reference)
 
     def get_context_data(self, **kwargs):
-        team = TeamMembership.objects.filter(inspection=self.inspection).select_related("user")
-        return super().get_context_data(
-            team=sorted(team, key=lambda m: (TEAM_ORDER.index(m.role), str(m.user))), **kwargs
-        )
+        return super().get_context_data(team=team_members(self.inspection), **kwargs)
 
 
 class TeamMemberRemoveView(InspectionMixin, TemplateView):
@@ -193,7 +171,7 @@ class TeamMemberRemoveView(InspectionMixin, TemplateView):
 
     template_name = "inspections/team_remove.html"
     permission_required = "inspections.change_inspection"
-    permission_denied_message = "Only the inspection's lead inspector changes its team."
+    permission_denied_message = ONLY_THE_LEAD_CHANGES_THE_TEAM
 
     def get_membership(self):
         return get_object_or_404(
@@ -213,14 +191,5 @@ class TeamMemberRemoveView(InspectionMixin, TemplateView):
         return redirect("inspections:team", reference=self.inspection.reference)
 
 
-TEAM_ORDER = [TeamRole.LEAD, TeamRole.QA, TeamRole.INSPECTOR, TeamRole.COLLEAGUE, TeamRole.PANEL]
-
-
-def _with_errors(form, exc: ValidationError):
-    """Puts a service's ValidationError on the form, on the fields it names where the form has them."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-    return form
+def _detail_url(inspection) -> str:
+    return reverse("inspections:detail", kwargs={"reference": inspection.reference})

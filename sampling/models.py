@@ -203,17 +203,7 @@ class PopulationCase(models.Model):
         return not self.excluded_reason
 
     def as_rules(self) -> rules.PopulationCase:
-        return rules.PopulationCase(
-            reference=self.reference,
-            child_id=self.child_id,
-            gender=self.gender,
-            category=self.category,
-            disposal_type=self.disposal_type,
-            disposal_date=self.disposal_date,
-            rosh=self.rosh,
-            safety_wellbeing=self.safety_wellbeing,
-            case_manager=self.case_manager,
-        )
+        return rules.PopulationCase.from_facts(self.reference, self)
 
 
 class Draw(models.Model):

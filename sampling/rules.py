@@ -23,7 +23,7 @@ import math
 import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal, localcontext
 from fractions import Fraction
 
@@ -85,6 +85,12 @@ class PopulationCase:
         problems = _code_problems(self)
         if problems:
             raise ValueError(f"case {self.reference}: " + "; ".join(problems))
+
+    @classmethod
+    def from_facts(cls, reference: str, source: object) -> PopulationCase:
+        """The case with this reference, its other facts read from the attributes of the same names."""
+        names = [field.name for field in fields(cls) if field.name != "reference"]
+        return cls(reference=reference, **{name: getattr(source, name) for name in names})
 
     @property
     def stratum(self) -> Stratum:

@@ -82,10 +82,7 @@ def sample_settings_save(
         inspection=inspection
     )
     if settings.version != version:
-        raise ConcurrentEditError(
-            "Someone else changed the sampling settings after you opened this page. Open it again to see "
-            "their changes, then make yours."
-        )
+        raise ConcurrentEditError("the sampling settings")
     for name, value in values.items():
         setattr(settings, name, value)
     settings.full_clean()
@@ -153,20 +150,7 @@ def population_import(
     inspection = _lock(inspection)
     _refuse_if_started(inspection, "The population cannot be replaced")
     settings = sample_settings_for(inspection)
-    candidates = [
-        rules.PopulationCase(
-            reference=row.case_reference,
-            child_id=row.child_id,
-            gender=row.gender,
-            category=row.category,
-            disposal_type=row.disposal_type,
-            disposal_date=row.disposal_date,
-            rosh=row.rosh,
-            safety_wellbeing=row.safety_wellbeing,
-            case_manager=row.case_manager,
-        )
-        for row in rows
-    ]
+    candidates = [rules.PopulationCase.from_facts(row.case_reference, row) for row in rows]
     _eligible, excluded = rules.screen_population(candidates, inspection.fieldwork_start, settings.as_rules())
     reasons = {case.reference: reason for case, reason in excluded}
 
@@ -391,10 +375,7 @@ def cases_allocate(
     _lock(inspection)
     cases = list(Case.objects.select_for_update().filter(inspection=inspection).order_by("pk"))
     if allocation_version(cases) != version:
-        raise ConcurrentEditError(
-            "Someone else changed the allocation after you opened this page. Open it again to see their "
-            "changes, then make yours."
-        )
+        raise ConcurrentEditError("the allocation")
     by_pk = {case.pk: case for case in cases}
     allowed = dict(
         TeamMembership.objects.filter(inspection=inspection, role__in=ASSESSING_ROLES).values_list(

@@ -5,11 +5,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
 from cases.models import Case
-from inspections.mixins import InspectionMixin
+from inspections.mixins import ActionFormView, InspectionMixin, errors_onto
 
 from . import rules
 from .forms import (
@@ -50,14 +51,8 @@ class ManageSampleMixin(InspectionMixin):
     permission_required = "inspections.manage_sample"
     permission_denied_message = ONLY_THE_LEAD
 
-
-def _put_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-    return form
+    def sample_url(self) -> str:
+        return reverse("sampling:sample", kwargs={"reference": self.inspection.reference})
 
 
 class PopulationView(ManageSampleMixin, FormView):
@@ -90,7 +85,7 @@ class PopulationView(ManageSampleMixin, FormView):
             form.add_error("file", message)
             return self.form_invalid(form)
         except ValidationError as exc:
-            return self.form_invalid(_put_errors(form, exc))
+            return self.form_invalid(errors_onto(form, exc))
         eligible = population.cases.filter(excluded_reason="").count()
         messages.success(
             self.request,
@@ -207,7 +202,7 @@ class SampleView(ManageSampleMixin, TemplateView):
         return super().get_context_data(**sample_overview(self.inspection), **kwargs)
 
 
-class SampleSettingsView(ManageSampleMixin, FormView):
+class SampleSettingsView(ManageSampleMixin, ActionFormView):
     template_name = "sampling/settings.html"
     form_class = SampleSettingsForm
 
@@ -215,59 +210,49 @@ class SampleSettingsView(ManageSampleMixin, FormView):
         settings = sample_settings_for(self.inspection)
         return {**super().get_form_kwargs(), "instance": settings, "initial": {"version": settings.version}}
 
-    def form_valid(self, form):
+    def perform(self, form):
         values = {name: form.cleaned_data[name] for name in SampleSettingsForm.Meta.fields}
-        try:
-            sample_settings_save(
-                inspection=self.inspection,
-                version=form.cleaned_data["version"],
-                by=self.request.user,
-                **values,
-            )
-        except ValidationError as exc:
-            return self.form_invalid(_put_errors(form, exc))
-        messages.success(self.request, "The sampling settings are saved.")
-        return redirect("sampling:sample", reference=self.inspection.reference)
+        sample_settings_save(
+            inspection=self.inspection, version=form.cleaned_data["version"], by=self.request.user, **values
+        )
+        return "The sampling settings are saved.", self.sample_url()
 
 
-class SampleSizeView(ManageSampleMixin, FormView):
+class SampleSizeView(ManageSampleMixin, ActionFormView):
     template_name = "sampling/size.html"
     form_class = SizeOverrideForm
 
-    def dispatch(self, request, *args, **kwargs):
-        if kwargs["category"] not in CATEGORY_SLUGS:
+    @cached_property
+    def category(self) -> str:
+        if self.kwargs["category"] not in CATEGORY_SLUGS:
             raise Http404("No such category.")
-        self.category = CATEGORY_SLUGS[kwargs["category"]]
-        return super().dispatch(request, *args, **kwargs)
+        return CATEGORY_SLUGS[self.kwargs["category"]]
 
-    def get_size(self):
+    @cached_property
+    def size(self):
         return next(
             size for size in sample_overview(self.inspection)["sizes"] if size.category == self.category
         )
 
     def get_initial(self):
-        size = self.get_size()
-        return {"size": size.override.size, "reason": size.override.reason} if size.override else {}
+        override = self.size.override
+        return {"size": override.size, "reason": override.reason} if override else {}
 
-    def form_valid(self, form):
-        try:
-            sample_size_override(
-                inspection=self.inspection,
-                category=self.category,
-                size=form.cleaned_data["size"],
-                reason=form.cleaned_data["reason"],
-                by=self.request.user,
-            )
-        except ValidationError as exc:
-            return self.form_invalid(_put_errors(form, exc))
-        messages.success(self.request, f"The {CATEGORY_LABELS[self.category].lower()} sample size is saved.")
-        return redirect("sampling:sample", reference=self.inspection.reference)
+    def perform(self, form):
+        sample_size_override(
+            inspection=self.inspection,
+            category=self.category,
+            size=form.cleaned_data["size"],
+            reason=form.cleaned_data["reason"],
+            by=self.request.user,
+        )
+        return f"The {CATEGORY_LABELS[self.category].lower()} sample size is saved.", self.sample_url()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(size=self.get_size(), **kwargs)
+        return super().get_context_data(size=self.size, **kwargs)
 
 
-class DrawView(ManageSampleMixin, FormView):
+class DrawView(ManageSampleMixin, ActionFormView):
     """Draws the sample, or draws it again, after saying what that does."""
 
     template_name = "sampling/draw.html"
@@ -280,21 +265,15 @@ class DrawView(ManageSampleMixin, FormView):
     def overview(self):
         return sample_overview(self.inspection)
 
-    def form_valid(self, form):
-        try:
-            draw = sample_draw(
-                inspection=self.inspection, seed=form.cleaned_data["seed"], by=self.request.user
-            )
-        except ValidationError as exc:
-            return self.form_invalid(_put_errors(form, exc))
-        messages.success(self.request, f"The sample is drawn with seed {draw.seed}.")
-        return redirect("sampling:sample", reference=self.inspection.reference)
+    def perform(self, form):
+        draw = sample_draw(inspection=self.inspection, seed=form.cleaned_data["seed"], by=self.request.user)
+        return f"The sample is drawn with seed {draw.seed}.", self.sample_url()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**self.overview, **kwargs)
 
 
-class SwapView(ManageSampleMixin, FormView):
+class SwapView(ManageSampleMixin, ActionFormView):
     template_name = "sampling/swap.html"
     form_class = SwapForm
 
@@ -319,21 +298,18 @@ class SwapView(ManageSampleMixin, FormView):
             labels.append((choice["reference"], label + (" (same group)" if choice["same_stratum"] else "")))
         return {**super().get_form_kwargs(), "choices": labels}
 
-    def form_valid(self, form):
-        try:
-            replacement = case_swap(
-                inspection=self.inspection,
-                case=self.case,
-                reserve_reference=form.cleaned_data["reserve"],
-                reason=form.cleaned_data["reason"],
-                by=self.request.user,
-            )
-        except ValidationError as exc:
-            return self.form_invalid(_put_errors(form, exc))
-        messages.success(
-            self.request, f"Case {self.case.reference} is replaced by reserve case {replacement.reference}."
+    def perform(self, form):
+        replacement = case_swap(
+            inspection=self.inspection,
+            case=self.case,
+            reserve_reference=form.cleaned_data["reserve"],
+            reason=form.cleaned_data["reason"],
+            by=self.request.user,
         )
-        return redirect("sampling:sample", reference=self.inspection.reference)
+        return (
+            f"Case {self.case.reference} is replaced by reserve case {replacement.reference}.",
+            self.sample_url(),
+        )
 
     def get_context_data(self, **kwargs):
         case = self.case
@@ -341,7 +317,7 @@ class SwapView(ManageSampleMixin, FormView):
         return super().get_context_data(case=case, choices=self.choices, stratum=stratum, **kwargs)
 
 
-class AllocationView(ManageSampleMixin, FormView):
+class AllocationView(ManageSampleMixin, ActionFormView):
     """Who reads which case: a suggested balanced allocation, which the lead inspector edits and saves."""
 
     template_name = "sampling/allocation.html"
@@ -363,20 +339,17 @@ class AllocationView(ManageSampleMixin, FormView):
             }
         return kwargs
 
-    def form_valid(self, form):
-        try:
-            changed = cases_allocate(
-                inspection=self.inspection,
-                allocation=form.allocation(),
-                version=form.cleaned_data["version"],
-                by=self.request.user,
-            )
-        except ValidationError as exc:
-            return self.form_invalid(_put_errors(form, exc))
-        messages.success(
-            self.request, f"The allocation is saved ({changed} case{'s' if changed != 1 else ''} changed)."
+    def perform(self, form):
+        changed = cases_allocate(
+            inspection=self.inspection,
+            allocation=form.allocation(),
+            version=form.cleaned_data["version"],
+            by=self.request.user,
         )
-        return redirect("sampling:allocation", reference=self.inspection.reference)
+        return (
+            f"The allocation is saved ({changed} case{'s' if changed != 1 else ''} changed).",
+            reverse("sampling:allocation", kwargs={"reference": self.inspection.reference}),
+        )
 
     def get_context_data(self, **kwargs):
         shown = {

@@ -3,7 +3,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from inspections.models import Inspection
+from sampling.management.commands._common import inspection_named
 from sampling.selectors import draw_summary
 from sampling.services import MAX_SEED, sample_draw
 
@@ -20,9 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", dest="as_json", help="print the sample as JSON")
 
     def handle(self, *args, reference, seed, as_json: bool, **options):
-        inspection = Inspection.objects.filter(reference__iexact=reference).first()
-        if inspection is None:
-            raise CommandError(f"There is no inspection {reference}.")
+        inspection = inspection_named(reference)
         try:
             draw = sample_draw(inspection=inspection, seed=seed)
         except ValidationError as exc:

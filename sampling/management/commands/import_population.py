@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from inspections.models import Inspection
+from sampling.management.commands._common import inspection_named
 from sampling.population_file import MAX_BYTES, PopulationFileError, describe_size
 from sampling.services import population_import
 
@@ -19,9 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("file", help="the population file (.csv or .xlsx)")
 
     def handle(self, *args, reference, file, **options):
-        inspection = Inspection.objects.filter(reference__iexact=reference).first()
-        if inspection is None:
-            raise CommandError(f"There is no inspection {reference}.")
+        inspection = inspection_named(reference)
         path = Path(file)
         try:
             size = path.stat().st_size
