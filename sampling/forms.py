@@ -56,13 +56,27 @@ class SampleSettingsForm(forms.ModelForm):
             "reserve_per_stratum",
             "case_manager_cap",
         ]
+        widgets = dict.fromkeys(fields, forms.TextInput)
         labels = {
+            "z": "Confidence (z)",
             "court_nearest_months": "From (months before fieldwork)",
             "court_furthest_months": "To (months before fieldwork)",
             "out_of_court_nearest_months": "From (months before fieldwork)",
             "out_of_court_furthest_months": "To (months before fieldwork)",
         }
         help_texts = {"reserve_per_stratum": "Spare cases for swaps, from each group of similar cases."}
+
+    WORDS = {
+        "court_nearest_months": "the months before fieldwork that the court window starts",
+        "court_furthest_months": "the months before fieldwork that the court window ends",
+        "out_of_court_nearest_months": "the months before fieldwork that the out-of-court window starts",
+        "out_of_court_furthest_months": "the months before fieldwork that the out-of-court window ends",
+        "z": "z",
+        "p": "the expected proportion p",
+        "margin": "the margin of error",
+        "reserve_per_stratum": "the number of reserve cases per stratum",
+        "case_manager_cap": "the most cases from one case manager",
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,9 +85,9 @@ class SampleSettingsForm(forms.ModelForm):
         for name, field in self.fields.items():
             if name == "version":
                 continue
-            what = f"{field.label[0].lower()}{field.label[1:]}"
-            field.error_messages["required"] = f"Enter the {what}"
-            field.error_messages["invalid"] = f"Enter the {what} as a number"
+            what = self.WORDS.get(name) or f"{field.label[0].lower()}{field.label[1:]}"
+            field.error_messages["required"] = f"Enter {what}"
+            field.error_messages["invalid"] = f"Enter {what} as a number"
             field.widget.attrs["inputmode"] = "decimal" if name in ("z", "p", "margin") else "numeric"
         self.helper = FormHelper()
         self.helper.layout = Layout(

@@ -19,12 +19,6 @@ FIELDWORK = datetime.date(2021, 7, 12)
 
 
 def accessible(page):
-    import os
-
-    if os.environ.get("SHOTS"):
-        global _shot
-        _shot = globals().get("_shot", 0) + 1
-        page.screenshot(path=f"{os.environ['SHOTS']}/{_shot:02d}.png", full_page=True)
     assert axe_violations(page) == [], page.url
     return page
 

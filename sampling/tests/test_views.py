@@ -267,3 +267,11 @@ def test_an_inspector_sees_their_own_cases_and_not_the_sample(client, inspection
 def test_the_draw_page_sends_the_lead_to_import_the_population_first(lead, inspection):
     page = lead.get(url("draw", inspection)).content.decode()
     assert "before drawing the sample" in page and 'name="seed"' not in page
+
+
+def test_the_settings_form_names_each_missing_number_in_words(lead, inspection):
+    response = lead.post(url("settings", inspection), {"version": "1"})
+    page = response.content.decode()
+    assert "Enter the months before fieldwork that the court window starts" in page
+    assert "Enter the margin of error" in page
+    assert 'class="govuk-input' in page
