@@ -6,4 +6,10 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases and case assessments"
 
     def ready(self):
-        from . import permissions  # noqa: F401 (registers the case permissions with rules)
+        from inspections.panels import InspectionPanel, register_panel
+
+        from . import panels, permissions  # noqa: F401 (permissions registers the case rules)
+
+        register_panel(
+            InspectionPanel("cases-assessment", "cases/includes/assessment_panel.html", panels.assessment, 30)
+        )

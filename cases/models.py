@@ -87,7 +87,11 @@ CASE_HISTORY_FIELDS = ["inspector", "status", *FACT_FIELDS, "returned_reason"]
 EDITABLE_STATUSES = frozenset({CaseStatus.NOT_STARTED, CaseStatus.IN_PROGRESS, CaseStatus.RETURNED})
 
 
-@pghistory.track(fields=CASE_HISTORY_FIELDS, model_name="CaseEvent")
+@pghistory.track(
+    fields=CASE_HISTORY_FIELDS,
+    model_name="CaseEvent",
+    obj_field=pghistory.ObjForeignKey(related_name="events"),
+)
 class Case(models.Model):
     """One sampled child's case. Its reference, child id, date of birth and case manager never reach a
     publication."""
@@ -170,16 +174,7 @@ class Case(models.Model):
     class Meta:
         ordering = ["inspection", "category", "reference"]
         constraints = [
-            models.UniqueConstraint(fields=["inspection", "reference"], name="unique_case_reference"),
-            models.CheckConstraint(
-                condition=~models.Q(status=CaseStatus.RETURNED) | ~models.Q(returned_reason=""),
-                name="returned_case_has_reason",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(status=CaseStatus.APPROVED)
-                | models.Q(approved_at__isnull=False, approved_by__isnull=False),
-                name="approved_case_says_who_and_when",
-            ),
+            models.UniqueConstraint(fields=["inspection", "reference"], name="unique_case_reference")
         ]
         indexes = [
             models.Index(fields=["inspection", "status"]),

@@ -5,12 +5,14 @@ from cases.models import CaseStatus
 from tests.test_permissions import SIGN_IN, team_only
 
 
-def extend_world(world):
-    inspector = world["team"]["inspector"]
-    world["case"] = CaseFactory(inspection=world["inspection"], inspector=inspector)
-    world["submitted_case"] = CaseFactory(
-        inspection=world["inspection"], inspector=inspector, status=CaseStatus.SUBMITTED
-    )
+def allocated_case(world, key="case", **fields):
+    """A case allocated to the world's inspector, made when first asked for: after every app's
+    extend_world, so that the sample's population import (which refuses once cases are started) runs first."""
+    if key not in world:
+        world[key] = CaseFactory(
+            inspection=world["inspection"], inspector=world["team"]["inspector"], **fields
+        )
+    return world[key]
 
 
 def inspection(world):
@@ -18,11 +20,14 @@ def inspection(world):
 
 
 def case(world):
-    return {**inspection(world), "case_id": world["case"].pk}
+    return {**inspection(world), "case_id": allocated_case(world).pk}
 
 
 def submitted_case(world):
-    return {**inspection(world), "case_id": world["submitted_case"].pk}
+    return {
+        **inspection(world),
+        "case_id": allocated_case(world, "submitted_case", status=CaseStatus.SUBMITTED).pk,
+    }
 
 
 MATRIX = {

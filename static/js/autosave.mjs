@@ -16,7 +16,6 @@ function Autosave(form) {
   this.url = form.dataset.autosave;
   this.kind = form.dataset.autosaveKind;
   this.storageKey = `yjis-unsaved:${form.dataset.caseKey || location.pathname}`;
-  this.signInUrl = form.dataset.signInUrl || `/accounts/sign-in/?next=${encodeURIComponent(location.pathname)}`;
   this.notice = document.getElementById("autosave-notice");
   this.live = document.getElementById("autosave-live");
   this.pending = new Map(); // row key -> {fields}
@@ -191,8 +190,10 @@ Autosave.prototype.send = async function (key, { keepalive = false } = {}) {
     setTimeout(() => this.send(key), RETRY_MS);
     return;
   }
-  this.inFlight.delete(key);
+  // Still in flight until the answer is read and the new version taken: a change made meanwhile waits, so
+  // that it is sent with that version rather than the one this request used.
   const answer = await response.json().catch(() => ({}));
+  this.inFlight.delete(key);
   if (response.ok) this.saved(key, row, entry.fields, answer);
   else if (response.status === 409) this.conflict(key, row, entry.fields, answer);
   else if (response.status === 401) this.signedOut(key, row, entry.fields);
@@ -303,7 +304,9 @@ Autosave.prototype.signedOut = function (key, row, fields) {
   this.showStatus(row, "Not saved yet: kept in this browser until you sign in again");
   // The timeout warning says so in its dialog, with the way to sign in again.
   document.dispatchEvent(new CustomEvent("app:signed-out"));
-  const link = element("a", { class: "govuk-notification-banner__link", href: this.signInUrl }, "Sign in again to save them");
+  const signIn = document.querySelector("[data-timeout-sign-in]");
+  const href = `${signIn ? signIn.pathname : "/accounts/sign-in/"}?next=${encodeURIComponent(location.pathname)}`;
+  const link = element("a", { class: "govuk-notification-banner__link", href }, "Sign in again to save them");
   this.showNotice("You have been signed out", [
     "Your changes since then are kept in this browser and have not been lost. ",
     link,

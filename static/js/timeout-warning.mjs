@@ -11,9 +11,12 @@ if (dialog && typeof dialog.showModal === "function") {
   const warning = dialog.querySelector("[data-timeout-state=warning]");
   const expired = dialog.querySelector("[data-timeout-state=expired]");
   const countdown = dialog.querySelector("[data-timeout-countdown]");
+  const signIn = dialog.querySelector("[data-timeout-sign-in]");
   let returnFocusTo = null;
   let timer = null;
 
+  // Signing in again comes back to this page (added only when needed: the page itself never shows it).
+  const signInUrl = () => `${signIn.pathname}?next=${encodeURIComponent(location.pathname + location.search)}`;
   const lastRequest = () => Number(localStorage.getItem(STORAGE_KEY)) || Date.now();
   const renewed = () => {
     localStorage.setItem(STORAGE_KEY, String(Date.now()));
@@ -27,6 +30,7 @@ if (dialog && typeof dialog.showModal === "function") {
   };
 
   const open = (state) => {
+    if (state === "expired") signIn.href = signInUrl();
     warning.hidden = state !== "warning";
     expired.hidden = state !== "expired";
     if (!dialog.open) {
