@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
@@ -10,7 +11,9 @@ from cases.models import Case, CaseStatus, KeyQuestionAnswer
 from inspections.factories import TeamMembershipFactory
 from inspections.models import Inspection, Service, TeamRole
 from ratings.data_format import FORMAT, export_document
+from ratings.demo import DEMO_FILE
 from ratings.models import DomainOneProposal, PanelDecision, RatingsSignOff
+from ratings.selectors import inspection_ratings_get, inspection_ratings_json
 from ratings.services import inspection_import
 
 from .documents import cheshire, published, with_yes
@@ -133,8 +136,6 @@ UNREPRODUCIBLE_PROMPTS = {"3.3.3.a": (85, 86)}
 
 
 def test_prompt_aggregates_reproduce_the_published_annexe_2(imported):
-    from ratings.selectors import inspection_ratings_get
-
     figures = {
         prompt_id: percent
         for prompt_id, (yes, answered) in inspection_ratings_get(imported).prompt_counts.items()
@@ -156,8 +157,6 @@ def test_import_then_export_gives_the_same_document(imported):
 
 
 def test_export_command_writes_the_demo_file_byte_for_byte(imported, tmp_path, capsys):
-    from ratings.demo import DEMO_FILE
-
     target = tmp_path / "out.json"
     call_command("export_inspection", "CHESHIRE-2021", "--output", str(target))
     assert target.read_bytes() == DEMO_FILE.read_bytes()
@@ -442,3 +441,18 @@ def test_import_command_refuses_a_file_that_is_not_json(framework, tmp_path):
 
 def test_format_name():
     assert FORMAT == "inspection-data/1"
+
+
+def test_the_documented_example_imports_and_round_trips(framework):
+    text = (settings.BASE_DIR / "docs" / "inspection-data-format.md").read_text(encoding="utf-8")
+    example = json.loads(text.split("## Example", 1)[1].split("```json", 1)[1].split("```", 1)[0])
+    inspection = inspection_import(document=example).inspection
+    assert export_document(inspection)[0] == example
+    planning = inspection_ratings_json(inspection)["standards"][5]
+    assert (planning["id"], planning["computed_rating"], planning["rating"]) == (
+        "2.2",
+        "inadequate",
+        "requires_improvement",
+    )
+    assert planning["discretion_key_question"] == "2.2.3"
+    assert "small_sample" in planning["triggers"]
