@@ -53,6 +53,8 @@ REFERENCE_PATTERN = re.compile(r"^[-A-Za-z0-9_]+$")
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DOMAIN_OF_CATEGORY = {Category.COURT: "2", Category.OUT_OF_COURT: "3"}
 ANSWERS = tuple(AnswerValue.values)
+# An entry the document does not have; `_Reader.mapping` has reported it already.
+MISSING = object()
 
 
 def path_of(base: str, key: str | int) -> str:
@@ -138,11 +140,13 @@ class _Reader:
             return []
         return value
 
-    def text(self, value, path: str, *, required: bool = True, max_length: int | None = None) -> str | None:
+    def text(self, value, path: str, *, max_length: int | None = None) -> str | None:
+        if value is MISSING:
+            return None
         if not isinstance(value, str):
             self.problem(path, "must be text.")
             return None
-        if required and not value.strip():
+        if not value.strip():
             self.problem(path, "must not be empty.")
             return None
         if max_length and len(value) > max_length:
@@ -151,6 +155,8 @@ class _Reader:
         return value
 
     def choice(self, value, path: str, allowed, what: str) -> str | None:
+        if value is MISSING:
+            return None
         allowed = list(allowed)
         if value not in allowed:
             self.problem(path, f"{value!r} is not {what}: use {_choices(allowed)}.")
@@ -158,6 +164,8 @@ class _Reader:
         return value
 
     def date(self, value, path: str) -> datetime.date | None:
+        if value is MISSING:
+            return None
         if isinstance(value, str) and DATE_PATTERN.match(value):
             try:
                 return datetime.date.fromisoformat(value)
@@ -198,7 +206,7 @@ def read_document(document, *, replace: bool = False) -> ImportedDocument:
     root = reader.mapping(document, "$", TOP_LEVEL, TOP_LEVEL_OPTIONAL)
     if root is None:
         raise ValidationError(reader.problems)
-    if root.get("format") != FORMAT and "format" in root:
+    if "format" in root and root["format"] != FORMAT:
         reader.problem("$.format", f"{root['format']!r} is not a format this service reads: use {FORMAT!r}.")
     framework = None
     if "framework" in root:
@@ -251,14 +259,8 @@ def _read_service(reader: _Reader, value) -> tuple[str | None, str | None]:
     service = reader.mapping(value, "$.service", SERVICE_KEYS)
     if service is None:
         return None, None
-    name = (
-        reader.text(service.get("name", ""), "$.service.name", max_length=200) if "name" in service else None
-    )
-    term = (
-        reader.choice(service.get("term"), "$.service.term", ServiceTerm.values, "a service term")
-        if ("term" in service)
-        else None
-    )
+    name = reader.text(service.get("name", MISSING), "$.service.name", max_length=200)
+    term = reader.choice(service.get("term", MISSING), "$.service.term", ServiceTerm.values, "a service term")
     if name and term:
         existing = Service.objects.filter(name=name).first()
         if existing is not None and existing.term != term:
@@ -274,30 +276,19 @@ def _read_inspection(reader: _Reader, value, replace: bool):
     inspection = reader.mapping(value, "$.inspection", INSPECTION_KEYS, INSPECTION_OPTIONAL)
     if inspection is None:
         return None, None, None, False
-    reference = None
-    if "reference" in inspection:
-        reference = reader.text(inspection["reference"], "$.inspection.reference", max_length=40)
-        if reference and not REFERENCE_PATTERN.match(reference):
-            reader.problem(
-                "$.inspection.reference",
-                f"{reference!r} may hold only letters, digits, hyphens and underscores.",
-            )
-            reference = None
-        if reference and not replace and Inspection.objects.filter(reference=reference).exists():
-            reader.problem(
-                "$.inspection.reference",
-                f"an inspection {reference} exists already. Import with --replace to replace it whole.",
-            )
-    start = (
-        reader.date(inspection["fieldwork_start"], "$.inspection.fieldwork_start")
-        if ("fieldwork_start" in inspection)
-        else None
-    )
-    end = (
-        reader.date(inspection["fieldwork_end"], "$.inspection.fieldwork_end")
-        if ("fieldwork_end" in inspection)
-        else None
-    )
+    reference = reader.text(inspection.get("reference", MISSING), "$.inspection.reference", max_length=40)
+    if reference and not REFERENCE_PATTERN.match(reference):
+        reader.problem(
+            "$.inspection.reference", f"{reference!r} may hold only letters, digits, hyphens and underscores."
+        )
+        reference = None
+    if reference and not replace and Inspection.objects.filter(reference=reference).exists():
+        reader.problem(
+            "$.inspection.reference",
+            f"an inspection {reference} exists already. Import with --replace to replace it whole.",
+        )
+    start = reader.date(inspection.get("fieldwork_start", MISSING), "$.inspection.fieldwork_start")
+    end = reader.date(inspection.get("fieldwork_end", MISSING), "$.inspection.fieldwork_end")
     if start and end and end < start:
         reader.problem("$.inspection.fieldwork_end", "fieldwork must end on or after the day it starts.")
     signed_off = inspection.get("ratings_signed_off", False)
@@ -315,11 +306,7 @@ def _read_cases(reader: _Reader, value, fw: _Framework) -> tuple[list[ImportedCa
         case = reader.mapping(item, path, CASE_KEYS)
         if case is None:
             continue
-        reference = (
-            reader.text(case.get("reference", ""), f"{path}.reference", max_length=40)
-            if ("reference" in case)
-            else None
-        )
+        reference = reader.text(case.get("reference", MISSING), f"{path}.reference", max_length=40)
         if reference is not None:
             if reference in first_seen:
                 reader.problem(
@@ -329,19 +316,24 @@ def _read_cases(reader: _Reader, value, fw: _Framework) -> tuple[list[ImportedCa
                 )
             else:
                 first_seen[reference] = index
-        category = reader.choice(case.get("category"), f"{path}.category", Category.values, "a category")
+        category = reader.choice(
+            case.get("category", MISSING), f"{path}.category", Category.values, "a category"
+        )
         disposal = reader.choice(
-            case.get("disposal_type"), f"{path}.disposal_type", DisposalType.values, "a disposal type"
+            case.get("disposal_type", MISSING),
+            f"{path}.disposal_type",
+            DisposalType.values,
+            "a disposal type",
         )
         if category and disposal and (disposal in COURT_DISPOSALS) != (category == Category.COURT):
             reader.problem(
                 f"{path}.disposal_type",
                 f"{disposal} is not a disposal of a {Category(category).label.lower()}.",
             )
-        gender = reader.choice(case.get("gender"), f"{path}.gender", Gender.values, "a gender")
-        rosh = reader.choice(case.get("rosh"), f"{path}.rosh", Level.values, "a level")
+        gender = reader.choice(case.get("gender", MISSING), f"{path}.gender", Gender.values, "a gender")
+        rosh = reader.choice(case.get("rosh", MISSING), f"{path}.rosh", Level.values, "a level")
         safety = reader.choice(
-            case.get("safety_wellbeing"), f"{path}.safety_wellbeing", Level.values, "a level"
+            case.get("safety_wellbeing", MISSING), f"{path}.safety_wellbeing", Level.values, "a level"
         )
         answers = case.get("answers")
         if "answers" in case and not isinstance(answers, dict):
@@ -427,8 +419,10 @@ def _read_domain_one(reader: _Reader, value, fw: _Framework) -> list[ImportedPro
         entry = reader.mapping(item, path, DOMAIN_ONE_KEYS, DOMAIN_ONE_OPTIONAL)
         if entry is None:
             continue
-        standard = entry.get("standard")
-        if (
+        standard = entry.get("standard", MISSING)
+        if standard is MISSING:
+            standard = None
+        elif (
             not isinstance(standard, str)
             or standard not in fw.standards
             or fw.domain_of[standard] != DOMAIN_ONE
@@ -443,12 +437,8 @@ def _read_domain_one(reader: _Reader, value, fw: _Framework) -> list[ImportedPro
             standard = None
         else:
             seen.add(standard)
-        rating = (
-            reader.choice(entry.get("rating"), f"{path}.rating", rules.RATINGS, "a rating")
-            if ("rating" in entry)
-            else None
-        )
-        rationale = reader.text(entry.get("rationale"), f"{path}.rationale") if "rationale" in entry else None
+        rating = reader.choice(entry.get("rating", MISSING), f"{path}.rating", rules.RATINGS, "a rating")
+        rationale = reader.text(entry.get("rationale", MISSING), f"{path}.rationale")
         if standard is None or rating is None or rationale is None:
             continue
         proposal = ImportedProposal(standard, rating, rationale)
@@ -461,14 +451,18 @@ def _read_domain_one(reader: _Reader, value, fw: _Framework) -> list[ImportedPro
             kq_entry = reader.mapping(kq_item, kq_path, {"id", "rationale"})
             if kq_entry is None:
                 continue
-            if kq_entry.get("id") not in own:
+            if "id" not in kq_entry:
+                continue
+            if kq_entry["id"] not in own:
                 reader.problem(
                     f"{kq_path}.id",
-                    f"{kq_entry.get('id')!r} is not a key question of {standard}: use {_choices(own)}.",
+                    f"{kq_entry['id']!r} is not a key question of {standard}: use {_choices(own)}.",
                 )
             elif kq_entry["id"] in kq_seen:
                 reader.problem(f"{kq_path}.id", f"{kq_entry['id']} has a rationale already.")
-            elif (text := reader.text(kq_entry.get("rationale"), f"{kq_path}.rationale")) is not None:
+            elif (
+                text := reader.text(kq_entry.get("rationale", MISSING), f"{kq_path}.rationale")
+            ) is not None:
                 kq_seen.add(kq_entry["id"])
                 proposal.key_questions.append((kq_entry["id"], text))
         for ev_index, ev_item in enumerate(reader.listing(entry.get("evidence", []), f"{path}.evidence")):
@@ -477,9 +471,9 @@ def _read_domain_one(reader: _Reader, value, fw: _Framework) -> list[ImportedPro
             if ev_entry is None:
                 continue
             source = reader.choice(
-                ev_entry.get("source"), f"{ev_path}.source", EvidenceSource.values, "a source"
+                ev_entry.get("source", MISSING), f"{ev_path}.source", EvidenceSource.values, "a source"
             )
-            note = reader.text(ev_entry.get("note"), f"{ev_path}.note")
+            note = reader.text(ev_entry.get("note", MISSING), f"{ev_path}.note")
             key_question = ev_entry.get("key_question")
             if key_question is not None and key_question not in own:
                 reader.problem(
@@ -522,7 +516,10 @@ def _read_panel_decisions(
         entry = reader.mapping(item, path, PANEL_KEYS, PANEL_OPTIONAL)
         if entry is None:
             continue
-        standard = entry.get("standard")
+        rating = reader.choice(entry.get("rating", MISSING), f"{path}.rating", rules.RATINGS, "a rating")
+        if "standard" not in entry or rating is None:
+            continue
+        standard = entry["standard"]
         if not isinstance(standard, str) or standard not in fw.standards:
             reader.problem(f"{path}.standard", f"{standard!r} is not a standard of {fw.framework.code}.")
             continue
@@ -537,7 +534,6 @@ def _read_panel_decisions(
         if not isinstance(rationale, str):
             reader.problem(f"{path}.rationale", "must be text.")
             continue
-        rating = entry.get("rating")
         problems = panel_decision_problems(figures[standard], rating, key_question, rationale)
         for field_name, messages in problems.items():
             for message in messages:

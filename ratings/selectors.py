@@ -28,7 +28,6 @@ CASE_STATUSES = {
     FINAL: (CaseStatus.APPROVED,),
 }
 DOMAIN_ONE = "1"
-DISCRETION_NOTE = "*Professional discretion applied."
 
 # The keys of the ratings document, in the documented order.
 STANDARD_KEYS = (

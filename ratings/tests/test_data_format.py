@@ -456,3 +456,21 @@ def test_the_documented_example_imports_and_round_trips(framework):
     )
     assert planning["discretion_key_question"] == "2.2.3"
     assert "small_sample" in planning["triggers"]
+
+
+def test_missing_entries_are_reported_once_each(framework):
+    document = cheshire(ratings_signed_off=False)
+    del document["service"]["term"]
+    del document["inspection"]["fieldwork_start"]
+    del document["cases"][0]["gender"]
+    del document["domain_one"][0]["rationale"]
+    document["panel_decisions"] = [{"standard": "2.2"}, {"rating": "good"}]
+    assert problems_of(document) == [
+        "$.service.term: is missing.",
+        "$.inspection.fieldwork_start: is missing.",
+        "$.cases[0].gender: is missing.",
+        "$.domain_one[0].rationale: is missing.",
+        "$.panel_decisions[0].rating: is missing.",
+        "$.panel_decisions[1].standard: is missing.",
+    ]
+    assert nothing_written()
