@@ -240,3 +240,14 @@ def test_the_panel_page_lists_every_standard_with_its_state(
     assert "Confirmed: Requires improvement" in html
     assert html.count("Not decided") == 11
     assert "Before the panel can sign the ratings off:" in html
+
+
+def test_the_inspection_page_leads_to_the_ratings(client, signed_off, team):
+    page = reverse("inspections:detail", kwargs={"reference": signed_off.reference})
+    client.force_login(team["panel"])
+    html = client.get(page).content.decode()
+    assert "Signed off by the ratings panel on" in html
+    assert url("ratings", signed_off) in html and url("panel", signed_off) in html
+    client.force_login(team["inspector"])
+    html = client.get(page).content.decode()
+    assert url("ratings", signed_off) in html and url("panel", signed_off) not in html
