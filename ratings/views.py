@@ -128,6 +128,8 @@ class PanelDecisionView(PanelMixin, FormView):
         kwargs = super().get_form_kwargs()
         kwargs["standard"] = standard
         decision = standard.decision
+        # Version 0 stands for "no decision yet", so that one recorded meanwhile is not overwritten.
+        kwargs["initial"] = {"version": 0}
         if decision is not None:
             kwargs["initial"] = {
                 "rating": decision.rating,
@@ -257,6 +259,7 @@ class DomainOneProposalView(DomainOneMixin, FormView):
         kwargs = super().get_form_kwargs()
         kwargs.update(standard=self.get_standard(), key_questions=self.get_key_questions())
         proposal = self.get_proposal()
+        kwargs["initial"] = {"version": 0}
         if proposal is not None:
             initial = {
                 "rating": proposal.rating,

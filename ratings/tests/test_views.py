@@ -251,3 +251,20 @@ def test_the_inspection_page_leads_to_the_ratings(client, signed_off, team):
     client.force_login(team["inspector"])
     html = client.get(page).content.decode()
     assert url("ratings", signed_off) in html and url("panel", signed_off) not in html
+
+
+def test_a_first_decision_recorded_meanwhile_is_not_overwritten(client, open_inspection, team, make_user):
+    target = url("panel-decision", open_inspection, standard="2.2")
+    client.force_login(team["panel"])
+    form = client.get(target).context["form"]
+    assert form["version"].value() == 0
+    other = make_user("panel_member")
+    TeamMembershipFactory(inspection=open_inspection, user=other, role=TeamRole.PANEL)
+    client.force_login(other)
+    client.post(target, {"rating": "requires_improvement", "version": "0"})
+    client.force_login(team["panel"])
+    response = client.post(
+        target, {"rating": "inadequate", "key_question": "2.2.3", "rationale": "Weak.", "version": "0"}
+    )
+    assert "Someone else saved a change to this while you were editing it." in response.content.decode()
+    assert PanelDecision.objects.get().rating == "requires_improvement"
