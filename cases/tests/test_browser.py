@@ -255,8 +255,7 @@ def test_autosave_then_reload_shows_the_answers(page, team, court_case):
     sign_in(page, team["inspector"], next_url=case_url(court_case, "standards/2.1/"))
     page.locator("#p-2-1-1-c-no").check()
     page.locator("#kq-2-1-1-rationale").fill("Saved without pressing any button.")
-    page.wait_for_timeout(1200)  # the save after typing waits for a pause
-    wait_for_saves(page)
+    wait_for_saves(page)  # typing is saved after a pause
     expect(page.locator("[data-slug=kq-2-1-1] [data-status]")).to_contain_text("Saved at")
     page.reload()
     expect(page.locator("#p-2-1-1-c-no")).to_be_checked()
@@ -271,8 +270,16 @@ def test_the_session_expires_mid_page_and_nothing_typed_is_lost(page, team, cour
     wait_for_saves(page)
 
     Session.objects.all().delete()  # the session ends on the server
-    page.locator("#kq-2-1-1-rationale").fill("Typed after the session ended.")
-    page.locator("#p-2-1-1-b-no").check()
+    # Two changes in quick succession, before the first save is refused: the signed-out dialog that the
+    # refusal opens would otherwise stand in front of the second.
+    page.evaluate(
+        """() => {
+            const rationale = document.getElementById("kq-2-1-1-rationale");
+            rationale.value = "Typed after the session ended.";
+            rationale.dispatchEvent(new Event("input", {bubbles: true}));
+            document.getElementById("p-2-1-1-b-no").click();
+        }"""
+    )
     expect(page.locator("#autosave-notice")).to_contain_text("You have been signed out")
     expect(page.locator("[data-slug=p-2-1-1-b] [data-status]")).to_have_text(
         "Not saved yet: kept in this browser until you sign in again"
