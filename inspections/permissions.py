@@ -59,3 +59,6 @@ rules.add_perm("inspections.view_inspection", is_administrator | is_team_member)
 rules.add_perm("inspections.change_inspection", is_administrator | leads_inspection)
 rules.add_perm("inspections.quality_assure", leads_inspection | assures_quality)
 rules.add_perm("inspections.decide_ratings", sits_on_panel)
+# The report (reports app): the lead inspector writes it and makes its PDF and data files.
+rules.add_perm("inspections.write_report", is_administrator | leads_inspection)
+rules.add_perm("inspections.render_report", is_administrator | leads_inspection)
