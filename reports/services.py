@@ -95,7 +95,10 @@ def _stamp(obj, user) -> None:
 
 
 def _report_for_update(inspection: Inspection) -> Report:
-    report, _created = Report.objects.select_for_update().get_or_create(inspection=inspection)
+    # Created at version 0 when another part is written first: its own first save makes it version 1.
+    report, _created = Report.objects.select_for_update().get_or_create(
+        inspection=inspection, defaults={"version": 0}
+    )
     return report
 
 
@@ -426,7 +429,7 @@ def standard_narrative_save(
     _check_version(narrative, versions.get("standard"), f"text of standard {standard.code}")
     existing = {
         n.key_question.code: n
-        for n in KeyQuestionNarrative.objects.select_for_update()
+        for n in KeyQuestionNarrative.objects.select_for_update(of=("self",))
         .filter(report=report, key_question__in=key_questions.values())
         .select_related("key_question", "updated_by")
     }

@@ -1,0 +1,238 @@
+"""The Cheshire demo report as a PDF, read back with a PDF text extractor."""
+
+import io
+import json
+import re
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from cases.factories import CaseFactory
+from inspections.factories import InspectionFactory, ServiceFactory
+from inspections.models import KeyQuestion
+from reports.context import build_snapshot, with_term
+from reports.figures import SampleFigures
+from reports.pdf import ReportFetchRefused, fetch_static, html_to_pdf, report_html, report_pdf
+from reports.selectors import report_sources
+from reports.services import report_content_import
+
+from .helpers import ROOT, published, published_ratings
+
+CASE_REFERENCES = ("CH-C04", "CH-C09", "CH-C12", "CH-C34", "CH-O03", "CH-O07")
+
+
+def normalised(text: str) -> str:
+    """Text without line breaks: a line broken after a hyphen joins without a space."""
+    return re.sub(r"\s+", " ", re.sub(r"-\n", "-", text.replace("’", "'"))).strip()
+
+
+_BUILT: dict = {}
+
+
+@pytest.fixture
+def cheshire(framework):
+    """The Cheshire report (its content and the published figures) as HTML, PDF and the text of each page;
+    laid out once for all the tests of this module."""
+    if _BUILT:
+        return _BUILT
+    service = ServiceFactory(name="Cheshire Youth Justice Service", term="YJS")
+    inspection = InspectionFactory(reference="CHESHIRE-2021", service=service)
+    for n, reference in enumerate(CASE_REFERENCES):
+        category = "out_of_court" if reference.startswith("CH-O") else "court"
+        disposal = "youth_caution" if category == "out_of_court" else "referral_order"
+        CaseFactory(
+            inspection=inspection,
+            reference=reference,
+            child_id=f"CHILD-{n:03d}",
+            category=category,
+            disposal_type=disposal,
+        )
+    data = json.loads(
+        (ROOT / "reports" / "demo_data" / "cheshire-2021-report.json").read_text(encoding="utf-8")
+    )
+    report_content_import(inspection=inspection, data=data)
+    sources = report_sources(inspection, ratings=published_ratings(signed_off=False))
+    identifiers = [c.reference for c in inspection.cases.all()] + [c.child_id for c in inspection.cases.all()]
+    sources.sample = SampleFigures(
+        disposals={
+            "referral_order": 18,
+            "youth_rehabilitation_order": 13,
+            "detention_and_training_order": 3,
+            "youth_conditional_caution": 2,
+            "youth_caution": 2,
+            "community_resolution": 18,
+            "no_further_action": 1,
+        },
+        interviews={"court": 33, "out_of_court": 23},
+    )
+    snapshot = build_snapshot(sources)
+    html = report_html(snapshot, for_pdf=True)
+    pdf = html_to_pdf(html)
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    _BUILT.update(snapshot=snapshot, html=html, pdf=pdf, pages=pages, identifiers=identifiers)
+    return _BUILT
+
+
+def page_with(pages, heading: str, start: int = 0) -> int:
+    """The number (from 1) of the first page from `start` with this heading as a line of its own."""
+    for index in range(start, len(pages)):
+        lines = [normalised(line) for line in pages[index].splitlines()]
+        if heading in lines:
+            return index + 1
+    raise AssertionError(f"no page has the heading {heading!r}")
+
+
+def test_ratings_table(cheshire):
+    page = normalised(cheshire["pages"][page_with(cheshire["pages"], "Ratings", 3) - 1])
+    assert "Cheshire Youth Justice Service Score 26/36" in page
+    assert "Overall rating Good" in page
+    for standard in published()["standards"]:
+        label = {"requires_improvement": "Requires improvement"}.get(
+            standard["rating"], standard["rating"].capitalize()
+        )
+        assert f"{standard['id']} {standard['title']} {label}" in page
+
+
+def test_each_key_question_table_prints_the_published_percentages(cheshire, framework):
+    pages = cheshire["pages"]
+    contents = page_with(pages, "Contents")
+    for standard in published()["standards"]:
+        if not standard.get("key_questions"):
+            continue
+        start = page_with(pages, f"{standard['id']}. {standard['title']}", contents)
+        text = normalised(pages[start - 1])
+        for kq in standard["key_questions"]:
+            # One wording per key question, the framework's (the published tables drift from it).
+            wording = normalised(with_term(KeyQuestion.objects.get(code=kq["id"]).text, "YJS"))
+            assert re.search(re.escape(wording) + r"\s*\d*\s+" + f"{kq['percent_yes']}%", text), (
+                standard["id"],
+                kq["id"],
+            )
+
+
+def test_recommendations_in_order_with_their_addressees(cheshire):
+    pages = cheshire["pages"]
+    text = normalised(pages[page_with(pages, "Recommendations", 3) - 1])
+    assert "we have made six recommendations" in text
+    positions = []
+    for recommendation in published()["recommendations"]:
+        head = normalised(recommendation["text"]).rstrip(".")[:60]
+        positions.append(text.index(f"{recommendation['number']}. {head}"))
+    assert positions == sorted(positions)
+    addressees = [
+        text.index(f"{name} should:")
+        for name in (
+            "The Cheshire Youth Justice Service",
+            "Cheshire Constabulary",
+            "The chair of the management board",
+        )
+    ]
+    assert (
+        addressees[0]
+        < positions[0]
+        < positions[2]
+        < addressees[1]
+        < positions[3]
+        < positions[4]
+        < addressees[2]
+        < positions[5]
+    )
+
+
+def test_annexe_one_states_the_sample_sizes_and_counts(cheshire):
+    pages = cheshire["pages"]
+    start = page_with(pages, "Annexe 1: Methodology", 3)
+    text = normalised(" ".join(pages[start - 1 : start + 2]))
+    for sentence in (
+        "we conducted 56 interviews with case managers",
+        "In total, we conducted 52 meetings",
+        "We examined 34 court disposals.",
+        "We examined 23 out-of-court disposals.",
+        "a sample of 34 court disposals and 23 out-of-court disposals",
+        "Each of the 12 standards will be scored on a 0-3 scale",
+        "produces the overall rating on a 0-36 scale",
+    ):
+        assert sentence in text
+
+
+def test_annexe_two_prints_every_prompt_row(cheshire):
+    pages = cheshire["pages"]
+    start = page_with(pages, "Annexe 2: Inspection data", 3)
+    text = normalised(" ".join(pages[start - 1 :]))
+    for prompt in published()["annex2_prompts"]:
+        wording = normalised(prompt["text"]).replace("YOT", "YJS")
+        assert re.search(re.escape(wording) + r"\s+" + f"{prompt['percent_yes']}%", text), prompt["id"]
+    assert "3.2.1 Does" not in text  # the published report mislabels 3.4.2 as 3.2.1
+
+
+def test_contents_page_numbers_are_the_pages_of_the_headings(cheshire):
+    pages = cheshire["pages"]
+    contents = page_with(pages, "Contents")
+    entries = re.findall(r"^(.+?)[\s.]*?\.{3,}\s*(\d+)\s*$", pages[contents - 1], flags=re.MULTILINE)
+    titles = [normalised(t) for t, _n in entries]
+    assert titles[:6] == [
+        "Foreword",
+        "Ratings",
+        "Executive summary",
+        "Recommendations",
+        "Background",
+        "Contextual facts",
+    ]
+    assert titles[-2:] == ["Annexe 1: Methodology", "Annexe 2: Inspection data"]
+    assert "3. Out-of-court disposals" in titles and len(titles) == 6 + 3 + 12 + 2
+    previous = contents
+    for title, number in ((normalised(t), int(n)) for t, n in entries):
+        found = page_with(pages, title, previous)
+        assert found == number, (title, found, number)
+        assert normalised(pages[found - 1]).endswith(str(number))  # the page's own footer number
+        previous = found
+
+
+def test_no_case_reference_or_child_identifier_appears(cheshire):
+    text = " ".join(cheshire["pages"])
+    for identifier in cheshire["identifiers"]:
+        assert identifier not in text
+        assert identifier not in cheshire["html"]
+    assert "YOT" not in text
+
+
+def test_draft_watermark_and_tagged_pdf_with_title_and_language(cheshire):
+    reader = PdfReader(io.BytesIO(cheshire["pdf"]))
+    assert all("DRAFT" in page for page in cheshire["pages"])
+    assert (
+        reader.metadata.title
+        == "An inspection of youth offending services in Cheshire Youth Justice Service (draft)"
+    )
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en-GB"
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+
+
+def test_signed_off_report_has_no_watermark_and_the_same_snapshot_gives_the_same_pdf(cheshire):
+    snapshot = {**cheshire["snapshot"], "is_draft": False}
+    first, second = report_pdf(snapshot), report_pdf(snapshot)
+    assert first == second
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(first)).pages]
+    assert not any("DRAFT" in page for page in pages)
+
+
+def test_pages_convert_to_png_for_a_look(cheshire, tmp_path):
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-png", "-", str(tmp_path / "page")], input=cheshire["pdf"], check=True
+    )
+    assert len(list(tmp_path.glob("page-*.png"))) == len(cheshire["pages"])
+
+
+def test_the_fetcher_serves_only_the_reports_own_static_files():
+    assert fetch_static("https://report.invalid/static/reports/print.css").read().startswith(b"/*")
+    for url in (
+        "https://example.org/evil.css",
+        "file:///etc/passwd",
+        "https://report.invalid/static/reports/../../config/settings/base.py",
+        "https://report.invalid/static/build/app.css",
+        "https://report.invalid/static/reports/nothing.css",
+    ):
+        with pytest.raises(ReportFetchRefused):
+            fetch_static(url)
