@@ -307,6 +307,8 @@ class Render(models.Model):
     # Heartbeat: the stale-render sweep retries or fails renders whose worker stopped touching them.
     updated_at = models.DateTimeField(auto_now=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The Celery task delivery that is making the file: the same task delivered again means its worker died.
+    task_id = models.CharField(max_length=64, blank=True)
     failure_reason = models.TextField(blank=True)
     is_draft = models.BooleanField(
         default=True, help_text="Built before the ratings panel signed off, so watermarked DRAFT."

@@ -774,15 +774,19 @@ def render_enqueue_failed(*, render_id: int, reason: str) -> None:
     )
 
 
-def _claim(render_id: int) -> Render | None:
-    """Marks the render as being made by this worker; None if there is nothing to do."""
+def _claim(render_id: int, task_id: str) -> Render | None:
+    """Marks the render as being made by this task; None if there is nothing to do.
+
+    A render another task is making (and touched lately) is left to it. The same task delivered again
+    (acks_late: its worker died before acknowledging it) takes the render over.
+    """
     with transaction.atomic():
         render = Render.objects.select_for_update().select_related("inspection").filter(pk=render_id).first()
         if render is None or render.status in (RenderStatus.READY, RenderStatus.FAILED):
             return None
         fresh = timezone.now() - render.updated_at < RENDER_STALE_AFTER
-        if render.status == RenderStatus.RENDERING and fresh:
-            return None  # another worker has it
+        if render.status == RenderStatus.RENDERING and fresh and render.task_id != task_id:
+            return None
         render.attempts += 1
         if render.attempts > RENDER_MAX_ATTEMPTS:
             render.status = RenderStatus.FAILED
@@ -793,18 +797,21 @@ def _claim(render_id: int) -> Render | None:
             render.save()
             return None
         render.status, render.started_at, render.failure_reason = RenderStatus.RENDERING, timezone.now(), ""
+        render.task_id = task_id
         render.save()
         return render
 
 
-def render_run(*, render_id: int, make: Callable[[Render], tuple[dict, bytes]]) -> Render | None:
+def render_run(
+    *, render_id: int, make: Callable[[Render], tuple[dict, bytes]], task_id: str = ""
+) -> Render | None:
     """Makes the file of a render with `make` (snapshot, bytes), and stores it with its SHA-256.
 
     Failures that retrying cannot fix are recorded on the render with the reason; the task retries the
     others (a database that went away). A render is never left 'rendering': if the worker dies, the task is
     delivered again (acks_late) or the stale-render sweep queues it again.
     """
-    render = _claim(render_id)
+    render = _claim(render_id, task_id)
     if render is None:
         return None
     started = time.monotonic()

@@ -26,6 +26,6 @@ def make_file(render: Render) -> tuple[dict, bytes]:
 @shared_task(bind=True, max_retries=3, default_retry_delay=5)
 def render_task(self, render_id: int) -> None:
     try:
-        services.render_run(render_id=render_id, make=make_file)
+        services.render_run(render_id=render_id, make=make_file, task_id=self.request.id or "")
     except (OperationalError, InterfaceError) as exc:
         raise self.retry(exc=exc) from exc

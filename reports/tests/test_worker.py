@@ -1,0 +1,77 @@
+"""A real Celery worker makes the report's files: end to end through Redis and the test database."""
+
+import csv
+import hashlib
+import io
+import json
+import os
+import signal
+
+import pytest
+from pypdf import PdfReader
+
+from cases.factories import CaseFactory
+from inspections.factories import InspectionFactory, ServiceFactory
+from reports import services
+from reports.models import Render, RenderStatus
+
+from .conftest import wait_for
+from .helpers import ROOT
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+DEMO_CASES = ("CH-C04", "CH-C09", "CH-C12", "CH-C34", "CH-O03", "CH-O07")
+
+
+@pytest.fixture
+def cheshire(framework):
+    inspection = InspectionFactory(
+        reference="CHESHIRE-2021", service=ServiceFactory(name="Cheshire Youth Justice Service", term="YJS")
+    )
+    for reference in DEMO_CASES:
+        category = "out_of_court" if reference.startswith("CH-O") else "court"
+        CaseFactory(inspection=inspection, reference=reference, category=category, case_manager="")
+    data = json.loads(
+        (ROOT / "reports" / "demo_data" / "cheshire-2021-report.json").read_text(encoding="utf-8")
+    )
+    services.report_content_import(inspection=inspection, data=data)
+    return inspection
+
+
+def finished(render_id):
+    render = Render.objects.get(pk=render_id)
+    return render if render.status in (RenderStatus.READY, RenderStatus.FAILED) else None
+
+
+def test_the_worker_makes_the_pdf_and_the_data_files(cheshire, celery_worker_process):
+    pdf = services.render_request(inspection=cheshire, user=cheshire.lead_inspector)
+    data = services.render_request(inspection=cheshire, user=cheshire.lead_inspector, format="csv")
+    pdf = wait_for(lambda: finished(pdf.pk), what="the PDF")
+    assert pdf.status == RenderStatus.READY, pdf.failure_reason
+    content = pdf.file.read()
+    assert content.startswith(b"%PDF-")
+    assert hashlib.sha256(content).hexdigest() == pdf.sha256 and pdf.size == len(content)
+    reader = PdfReader(io.BytesIO(content))
+    assert len(reader.pages) > 30
+    assert "Cheshire Youth Justice Service" in reader.pages[0].extract_text()
+    assert pdf.is_draft and pdf.snapshot["title"].endswith("Cheshire Youth Justice Service")
+    assert pdf.snapshot_sha256 and pdf.attempts == 1 and pdf.requested_by == cheshire.lead_inspector
+    data = wait_for(lambda: finished(data.pk), what="the CSV")
+    assert data.status == RenderStatus.READY, data.failure_reason
+    rows = list(csv.DictReader(io.StringIO(data.file.read().decode("utf-8-sig"))))
+    assert rows[0]["level"] == "overall"
+    assert [r["prompt"] for r in rows if r["level"] == "prompt"][:2] == ["2.1.1.a", "2.1.1.b"]
+
+
+def test_a_render_whose_worker_process_dies_is_made_again(cheshire, celery_worker_process):
+    render = services.render_request(inspection=cheshire, user=None)
+    wait_for(
+        lambda: Render.objects.get(pk=render.pk).status == RenderStatus.RENDERING,
+        every=0.05,
+        what="rendering",
+    )
+    for child in celery_worker_process.children():
+        os.kill(child, signal.SIGKILL)  # the pool process making the PDF dies; the worker itself lives on
+    render = wait_for(lambda: finished(render.pk), what="the render made again")
+    assert render.status == RenderStatus.READY, render.failure_reason
+    assert render.attempts == 2
