@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import User
+from .models import TwoFactorRequirement, User
 
 
 @admin.register(User)
@@ -25,3 +26,27 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+
+
+@admin.register(TwoFactorRequirement)
+class TwoFactorRequirementAdmin(admin.ModelAdmin):
+    list_display = ["role"]
+
+
+# django-otp's own admin shows each person's secret key and QR code, which would let an administrator copy
+# someone's second factor. Here administrators can only see the authenticator apps and remove a lost one.
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAppAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    search_fields = ["user__email", "user__first_name", "user__last_name"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at", "throttling_failure_count"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,18 +1,23 @@
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fluid, Layout, Submit
+from crispy_forms_gds.layout import Field, Fixed, Fluid, Layout, Submit
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
 
-class SignInForm(AuthenticationForm):
-    username = forms.EmailField(
+def email_address_field() -> forms.EmailField:
+    return forms.EmailField(
         label="Email address",
+        max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
         error_messages={
             "required": "Enter your email address",
             "invalid": "Enter an email address in the correct format, like name@example.org",
         },
     )
+
+
+class SignInForm(AuthenticationForm):
+    username = email_address_field()
     password = forms.CharField(
         label="Password",
         strip=False,
@@ -33,3 +38,64 @@ class SignInForm(AuthenticationForm):
             Field.text("password", field_width=Fluid.TWO_THIRDS),
             Submit("submit", "Sign in"),
         )
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    email = email_address_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("email", field_width=Fluid.TWO_THIRDS),
+            Submit("submit", "Send the link"),
+        )
+
+
+class NewPasswordForm(SetPasswordForm):
+    new_password1 = forms.CharField(
+        label="New password",
+        strip=False,
+        help_text="At least 12 characters. Do not use a common password or one like your name or email address.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter a new password"},
+    )
+    new_password2 = forms.CharField(
+        label="Confirm new password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter the new password again"},
+    )
+
+    error_messages = {"password_mismatch": "The passwords do not match. Enter the same password twice"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("new_password1", field_width=Fluid.TWO_THIRDS),
+            Field.text("new_password2", field_width=Fluid.TWO_THIRDS),
+            Submit("submit", "Save the new password"),
+        )
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        help_text="The 6-digit code your app shows now",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+    )
+
+    def __init__(self, *args, submit_label: str = "Continue", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(Field.text("code", field_width=Fixed.TEN), Submit("submit", submit_label))
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if not code.isascii() or not code.isdigit() or len(code) != 6:
+            raise forms.ValidationError("The code must be 6 digits, like 123456")
+        return code

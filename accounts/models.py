@@ -62,3 +62,17 @@ class User(AbstractUser):
     @property
     def is_panel_member(self) -> bool:
         return self.role == Role.PANEL_MEMBER
+
+
+class TwoFactorRequirement(models.Model):
+    """Everyone with this role must use two-factor authentication. Administrators add or remove these
+    in the administration pages; a person is asked to set it up at their next sign-in."""
+
+    role = models.CharField(max_length=20, choices=Role.choices, unique=True)
+
+    class Meta:
+        ordering = ["role"]
+        verbose_name = "two-factor authentication requirement"
+
+    def __str__(self):
+        return f"{self.get_role_display()}: two-factor authentication required"

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from accounts.views import health
 from inspections.views import HomeView
 
 admin.site.site_header = settings.SERVICE_NAME
@@ -18,6 +19,11 @@ urlpatterns = [
     path("inspections/", include("cases.urls")),
     path("inspections/", include("ratings.urls")),
     path("inspections/", include("reports.urls")),
+    path("security-events/", include("audit.urls")),
+    path("health/", health, name="health"),
     path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
     path(getattr(settings, "ADMIN_URL", "admin/"), admin.site.urls),
 ]
+
+# The database or job queue out of reach is a 503 in words, not a traceback (accounts.views.server_error).
+handler500 = "accounts.views.server_error"
