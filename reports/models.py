@@ -341,18 +341,3 @@ class Render(models.Model):
     def filename(self) -> str:
         draft = "-draft" if self.is_draft and self.format == RenderFormat.PDF else ""
         return f"{self.inspection.reference.lower()}-{self.format}-v{self.number}{draft}.{self.format}"
-
-
-class RenderDownload(models.Model):
-    """Who downloaded which render, and when: downloads are logged."""
-
-    render = models.ForeignKey(Render, on_delete=models.CASCADE, related_name="downloads")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    downloaded_at = models.DateTimeField(auto_now_add=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-downloaded_at"]
-
-    def __str__(self):
-        return f"{self.render} downloaded by {self.user} at {self.downloaded_at:%Y-%m-%d %H:%M}"

@@ -18,6 +18,9 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts.queue import QueueUnavailable, enqueue
+from audit.models import EventKind
+from audit.services import security_event_record
 from cases.models import Case, KeyQuestionAnswer
 from inspections.models import Domain, Inspection, KeyQuestion, Standard
 
@@ -36,7 +39,6 @@ from .models import (
     KeyQuestionNarrative,
     Recommendation,
     Render,
-    RenderDownload,
     RenderFormat,
     RenderStatus,
     Report,
@@ -46,7 +48,6 @@ from .models import (
 from .selectors import identifying_details, identifying_details_in, token_vocabulary
 
 LOGGER = logging.getLogger(__name__)
-DOWNLOADS = logging.getLogger("reports.downloads")
 
 # A render that has not moved for this long has lost its worker: the sweep retries it, up to the limit.
 RENDER_STALE_AFTER = datetime.timedelta(seconds=int(getattr(settings, "REPORT_RENDER_STALE_SECONDS", 600)))
@@ -736,10 +737,21 @@ def _next_number(inspection: Inspection, format: str) -> int:
     ) + 1
 
 
-def _enqueue(render: Render) -> None:
+def _enqueue(render: Render, *, quietly: bool = False) -> None:
+    """Queues the render's task once the transaction commits. If the queue does not answer, the render is
+    marked failed with the reason (so nothing waits for a job that was never queued) and, unless
+    `quietly`, QueueUnavailable tells the person to try again."""
     from .tasks import render_task
 
-    render_task.delay_on_commit(render.pk)
+    def send():
+        try:
+            enqueue(render_task, args=(render.pk,))
+        except QueueUnavailable:
+            render_enqueue_failed(render_id=render.pk, reason=QueueUnavailable.message)
+            if not quietly:
+                raise
+
+    transaction.on_commit(send)
 
 
 @transaction.atomic
@@ -893,21 +905,14 @@ def renders_sweep_stale(*, inspection: Inspection | None = None, now=None) -> li
                 continue
             render.status = RenderStatus.QUEUED
             render.save(update_fields=["status", "updated_at"])
-            _enqueue(render)
+            _enqueue(render, quietly=True)
             requeued.append(render.pk)
     return requeued
 
 
-def render_download_record(*, render: Render, user, ip_address: str | None) -> RenderDownload:
-    download = RenderDownload.objects.create(render=render, user=user, ip_address=ip_address or None)
-    DOWNLOADS.info(
-        "download inspection=%s render=%s format=%s version=%s user=%s ip=%s sha256=%s",
-        render.inspection.reference,
-        render.pk,
-        render.format,
-        render.number,
-        user.pk,
-        ip_address,
-        render.sha256,
+def render_download_record(*, render: Render, request) -> None:
+    """Every download goes to the security event log: a data file as an export, the PDF as a download."""
+    kind = EventKind.DOWNLOAD if render.format == RenderFormat.PDF else EventKind.EXPORT
+    security_event_record(
+        kind=kind, request=request, obj=render, detail=f"{render.filename}, SHA-256 {render.sha256}"
     )
-    return download

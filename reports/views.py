@@ -3,8 +3,6 @@ data (renders made by the Celery worker)."""
 
 from __future__ import annotations
 
-import logging
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +13,8 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView, TemplateView
-from kombu.exceptions import OperationalError as QueueUnavailable
 
+from accounts.queue import QueueUnavailable
 from cases.models import KeyQuestionAnswer
 from inspections.models import Domain, KeyQuestion, Standard
 from inspections.selectors import inspection_get_for
@@ -60,7 +58,6 @@ from .selectors import (
     report_snapshot,
 )
 
-LOGGER = logging.getLogger(__name__)
 WRITE = "inspections.write_report"
 RENDER = "inspections.render_report"
 READ = "inspections.view_inspection"
@@ -748,21 +745,10 @@ class RenderCreateView(ReportMixin, View):
         format = form.cleaned_data["format"]
         try:
             render = services.render_request(inspection=self.inspection, user=request.user, format=format)
-        except QueueUnavailable:
-            LOGGER.exception("The queue refused render for %s", reference)
-            latest = (
-                Render.objects.filter(inspection=self.inspection, format=format).order_by("-number").first()
-            )
-            if latest is not None:
-                services.render_enqueue_failed(
-                    render_id=latest.pk,
-                    reason="The job queue was not available, so the file could not be started. Try again in a few minutes.",
-                )
-            messages.error(
-                request,
-                "The job queue is not available at the moment, so the file could not be started. Try again in a few minutes.",
-            )
-            return redirect(self.overview_url())
+        except QueueUnavailable as exc:
+            # The render is kept, marked failed with the reason: "Try again" queues it once the queue answers.
+            messages.error(request, str(exc))
+            return redirect(self.overview_url() + "#renders")
         messages.success(request, f"{render.get_format_display()} version {render.number} is queued.")
         return redirect(self.overview_url() + "#renders")
 
@@ -777,13 +763,8 @@ class RenderRetryView(ReportMixin, View):
             services.render_retry(render=render, user=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        except QueueUnavailable:
-            services.render_enqueue_failed(
-                render_id=render.pk, reason="The job queue was not available. Try again in a few minutes."
-            )
-            messages.error(
-                request, "The job queue is not available at the moment. Try again in a few minutes."
-            )
+        except QueueUnavailable as exc:
+            messages.error(request, str(exc))
         return redirect(self.overview_url() + "#renders")
 
 
@@ -824,9 +805,7 @@ class RenderDownloadView(ReportMixin, View):
             handle = render.file.open("rb")
         except FileNotFoundError:
             raise Http404("The file of this render is missing.") from None
-        services.render_download_record(
-            render=render, user=request.user, ip_address=request.META.get("REMOTE_ADDR")
-        )
+        services.render_download_record(render=render, request=request)
         content_type = {
             RenderFormat.PDF: "application/pdf",
             RenderFormat.CSV: "text/csv; charset=utf-8",

@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+# The fault tests' fixture that stops and starts ./dev test's Redis, for the queue-down test here.
+from tests.test_faults import redis_server  # noqa: F401
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from audit.models import EventKind, SecurityEvent
 from cases.factories import CaseFactory
 from cases.models import KeyQuestionAnswer
 from conftest import axe_violations, sign_in
 from inspections.factories import InspectionFactory, ServiceFactory
 from inspections.models import KeyQuestion
 from reports import services
-from reports.models import CaseExample, Finding, Recommendation, RenderDownload
+from reports.models import CaseExample, Finding, Recommendation
 
 from .helpers import ROOT
 
@@ -51,7 +52,7 @@ def test_generate_pdf_wait_for_ready_and_download(page, cheshire, celery_worker_
     assert content.startswith(b"%PDF-")
     reader = PdfReader(io.BytesIO(content))
     assert any(p.extract_text().startswith("Ratings") for p in reader.pages[3:7])
-    assert RenderDownload.objects.filter(user=cheshire.lead_inspector).count() == 1
+    assert SecurityEvent.objects.filter(kind=EventKind.DOWNLOAD, user=cheshire.lead_inspector).count() == 1
 
 
 def test_every_report_page_has_no_serious_accessibility_problem(new_page, cheshire):

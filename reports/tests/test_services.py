@@ -312,8 +312,11 @@ def test_a_render_whose_worker_died_is_queued_again_then_failed_after_the_last_a
 
 def test_a_fresh_render_claimed_by_another_worker_is_left_alone(inspection):
     render = services.render_request(inspection=inspection, user=None)
-    Render.objects.filter(pk=render.pk).update(status=RenderStatus.RENDERING, attempts=1)
-    assert services.render_run(render_id=render.pk, make=lambda r: pytest.fail("taken twice")) is None
+    Render.objects.filter(pk=render.pk).update(status=RenderStatus.RENDERING, attempts=1, task_id="task-1")
+    assert (
+        services.render_run(render_id=render.pk, make=lambda r: pytest.fail("taken twice"), task_id="task-2")
+        is None
+    )
 
 
 def test_the_same_task_delivered_again_takes_its_render_over(inspection):

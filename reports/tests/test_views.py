@@ -2,12 +2,13 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from audit.models import EventKind, SecurityEvent
 from cases.factories import CaseFactory
 from cases.models import KeyQuestionAnswer
 from inspections.factories import InspectionFactory, TeamMembershipFactory
 from inspections.models import KeyQuestion
 from reports import services
-from reports.models import ContextualFact, Render, RenderDownload, RenderStatus, Report
+from reports.models import ContextualFact, Render, RenderStatus, Report
 
 pytestmark = pytest.mark.django_db
 
@@ -127,8 +128,13 @@ def test_a_render_is_requested_and_its_download_is_logged(lead, inspection):
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.7 test"
     assert response["Content-Disposition"] == f'attachment; filename="{render.filename}"'
-    download = RenderDownload.objects.get()
-    assert (download.user, download.ip_address) == (inspection.lead_inspector, "10.1.2.3")
+    event = SecurityEvent.objects.get(kind=EventKind.DOWNLOAD)
+    assert (event.user, event.ip_address, event.object_id) == (
+        inspection.lead_inspector,
+        "10.1.2.3",
+        str(render.pk),
+    )
+    assert render.sha256 in event.detail
 
 
 def test_downloads_of_another_inspection_are_not_found(client, inspection, framework):
@@ -137,7 +143,7 @@ def test_downloads_of_another_inspection_are_not_found(client, inspection, frame
     client.force_login(inspection.lead_inspector)
     assert client.get(url("render-download", other, pk=render.pk)).status_code == 404
     assert client.get(url("render-download", inspection, pk=render.pk)).status_code == 404
-    assert not RenderDownload.objects.exists()
+    assert not SecurityEvent.objects.filter(kind=EventKind.DOWNLOAD).exists()
 
 
 def test_the_preview_is_the_report_as_html(lead, inspection):

@@ -75,3 +75,19 @@ def test_a_render_whose_worker_process_dies_is_made_again(cheshire, celery_worke
     render = wait_for(lambda: finished(render.pk), what="the render made again")
     assert render.status == RenderStatus.READY, render.failure_reason
     assert render.attempts == 2
+
+
+def test_asking_for_a_pdf_while_the_queue_is_down_says_so_and_can_be_repeated(client, cheshire, redis_server):
+    client.force_login(cheshire.lead_inspector)
+    url = f"/inspections/{cheshire.reference}/report/renders/"
+    redis_server.stop()
+    try:
+        response = client.post(url, {"format": "pdf"}, follow=True)
+    finally:
+        redis_server.start()
+    assert "job queue is not answering" in response.content.decode()
+    render = Render.objects.get(inspection=cheshire)
+    assert render.status == RenderStatus.FAILED and "Nothing has been lost" in render.failure_reason
+    response = client.post(f"{url}{render.pk}/retry/", follow=True)
+    render.refresh_from_db()
+    assert render.status == RenderStatus.QUEUED and render.failure_reason == ""
