@@ -1,7 +1,7 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import FrameworkVersion, Inspection, KeyQuestion, Prompt, Standard
+from .models import FrameworkVersion, Inspection, KeyQuestion, Prompt, Standard, TeamMembership, TeamRole
 
 
 def inspections_visible_to(user) -> QuerySet[Inspection]:
@@ -20,6 +20,15 @@ def inspection_get_for(user, reference: str) -> Inspection:
         return inspections_visible_to(user).get(reference=reference)
     except Inspection.DoesNotExist:
         raise Http404("No inspection with that reference is open to you.") from None
+
+
+TEAM_ORDER = [TeamRole.LEAD, TeamRole.QA, TeamRole.INSPECTOR, TeamRole.COLLEAGUE, TeamRole.PANEL]
+
+
+def team_members(inspection: Inspection) -> list[TeamMembership]:
+    """The inspection's team with their people: the lead first, then by role and name."""
+    team = TeamMembership.objects.filter(inspection=inspection).select_related("user")
+    return sorted(team, key=lambda member: (TEAM_ORDER.index(member.role), str(member.user)))
 
 
 def framework_structure(framework: FrameworkVersion) -> list[dict]:

@@ -4,8 +4,22 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import Applicability, Domain, FrameworkVersion, KeyQuestion, Prompt, Standard
+from accounts.models import User
+
+from .models import (
+    Applicability,
+    Domain,
+    FrameworkVersion,
+    Inspection,
+    KeyQuestion,
+    Prompt,
+    Service,
+    Standard,
+    TeamMembership,
+    TeamRole,
+)
 from .selectors import framework_structure
+from .signals import team_member_leaving
 
 FRAMEWORK_FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DEFAULT_FRAMEWORK_FILE = FRAMEWORK_FIXTURES / "framework-youth-2021.yaml"
@@ -131,3 +145,91 @@ def framework_load_file(*, path: Path = DEFAULT_FRAMEWORK_FILE) -> tuple[Framewo
     if not isinstance(source, dict) or "framework" not in source:
         raise ValidationError(f"{path} is not a framework file: it has no 'framework' entry.")
     return framework_load(source=source)
+
+
+# --- services, inspections and teams ------------------------------------------------------------------
+
+
+class ConcurrentEditError(ValidationError):
+    """Someone else saved the same thing after this form was opened; `what` names it ("this inspection")."""
+
+    def __init__(self, what: str):
+        super().__init__(
+            f"Someone else changed {what} after you opened this page. Open it again to see their changes, "
+            "then make yours."
+        )
+
+
+@transaction.atomic
+def service_save(
+    *, service: Service | None = None, name: str, term: str, local_authorities: str = ""
+) -> Service:
+    """Creates a service, or changes one: the name, the service's own term and the local authorities."""
+    service = service or Service()
+    service.name = name.strip()
+    service.term = term
+    service.local_authorities = "\n".join(
+        line.strip() for line in local_authorities.splitlines() if line.strip()
+    )
+    service.full_clean()
+    service.save()
+    return service
+
+
+@transaction.atomic
+def inspection_create(*, created_by: User, lead_inspector: User | None = None, **facts) -> Inspection:
+    """Creates an inspection; its lead (the creator unless another lead inspector is named) joins the team.
+
+    The reference is kept in capitals, so that CHESHIRE-2021 and cheshire-2021 cannot be two inspections.
+    """
+    lead = lead_inspector or created_by
+    inspection = Inspection(lead_inspector=lead, **facts)
+    inspection.reference = (inspection.reference or "").strip().upper()
+    inspection.full_clean()
+    inspection.save()
+    TeamMembership.objects.create(inspection=inspection, user=lead, role=TeamRole.LEAD)
+    return inspection
+
+
+def inspection_version(inspection: Inspection) -> str:
+    """What an edit form remembers of the inspection it opened, to notice a later save by someone else."""
+    return inspection.updated_at.isoformat()
+
+
+@transaction.atomic
+def inspection_update(*, inspection: Inspection, version: str, **facts) -> Inspection:
+    """Changes an inspection's facts, refusing if it was saved by someone else since `version`."""
+    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if inspection_version(locked) != version:
+        raise ConcurrentEditError("this inspection")
+    for name, value in facts.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def team_member_add(*, inspection: Inspection, user: User, role: str) -> TeamMembership:
+    """Puts a person on the team with a role. A person is on a team once; the lead is set at creation."""
+    if role == TeamRole.LEAD:
+        raise ValidationError({"role": "The inspection already has its lead inspector."})
+    Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if TeamMembership.objects.filter(inspection=inspection, user=user).exists():
+        raise ValidationError({"user": f"{user} is already on the team."})
+    if not user.is_active:
+        raise ValidationError({"user": f"{user}'s account is closed."})
+    membership = TeamMembership(inspection=inspection, user=user, role=role)
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def team_member_remove(*, inspection: Inspection, membership: TeamMembership) -> None:
+    """Takes a person off the team. The lead stays; other apps may refuse (for example, cases allocated)."""
+    membership = TeamMembership.objects.select_for_update().get(pk=membership.pk, inspection=inspection)
+    if membership.role == TeamRole.LEAD or membership.user_id == inspection.lead_inspector_id:
+        raise ValidationError("The lead inspector cannot be taken off the team.")
+    team_member_leaving.send(sender=TeamMembership, membership=membership)
+    membership.delete()

@@ -1,11 +1,27 @@
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Prefetch
-from django.views.generic import TemplateView
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.views.generic import ListView, TemplateView
 
 from accounts.models import Role
 
-from .models import TeamMembership
-from .selectors import inspections_visible_to
+from .forms import InspectionForm, ServiceForm, TeamMemberForm
+from .mixins import ActionFormView, InspectionMixin, RolePermissionMixin
+from .models import Service, TeamMembership
+from .panels import panels_for
+from .selectors import inspections_visible_to, team_members
+from .services import (
+    inspection_create,
+    inspection_update,
+    inspection_version,
+    service_save,
+    team_member_add,
+    team_member_remove,
+)
 
 HOME_INTRODUCTIONS = {
     Role.ADMINISTRATOR: "You can see every inspection. Manage people, services and frameworks in the administration pages.",
@@ -29,3 +45,151 @@ class HomeView(LoginRequiredMixin, TemplateView):
             introduction=HOME_INTRODUCTIONS.get(user.role, ""),
             **kwargs,
         )
+
+
+ONLY_LEADS_AND_ADMINISTRATORS = "Only lead inspectors and administrators set up inspected services."
+
+
+class ServiceListView(RolePermissionMixin, ListView):
+    template_name = "inspections/service_list.html"
+    context_object_name = "services"
+    permission_required = "inspections.add_service"
+    permission_denied_message = ONLY_LEADS_AND_ADMINISTRATORS
+
+    def get_queryset(self):
+        return Service.objects.annotate(inspection_count=Count("inspections"))
+
+
+class ServiceSaveView(RolePermissionMixin, ActionFormView):
+    """Adds a service, or changes one (when the URL names it)."""
+
+    template_name = "inspections/service_form.html"
+    form_class = ServiceForm
+    permission_required = "inspections.add_service"
+    permission_denied_message = ONLY_LEADS_AND_ADMINISTRATORS
+
+    @cached_property
+    def service(self) -> Service | None:
+        return get_object_or_404(Service, pk=self.kwargs["pk"]) if "pk" in self.kwargs else None
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.service,
+            "submit_label": "Save the changes" if self.service else "Add the service",
+        }
+
+    def perform(self, form):
+        service = service_save(service=self.service, **form.cleaned_data)
+        return f"{service.name} is saved.", reverse("inspections:services")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(service=self.service, **kwargs)
+
+
+class InspectionCreateView(RolePermissionMixin, ActionFormView):
+    template_name = "inspections/inspection_form.html"
+    form_class = InspectionForm
+    permission_required = "inspections.add_inspection"
+    permission_denied_message = "Only lead inspectors and administrators create inspections."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "creating": True, "user": self.request.user}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        inspection = inspection_create(
+            created_by=self.request.user,
+            lead_inspector=data.get("lead_inspector"),
+            reference=data["reference"],
+            service=data["service"],
+            framework=data["framework"],
+            **form.facts(),
+        )
+        return f"Inspection {inspection.reference} is created.", _detail_url(inspection)
+
+
+class InspectionDetailView(InspectionMixin, TemplateView):
+    template_name = "inspections/inspection_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            team=team_members(self.inspection),
+            can_change=self.request.user.has_perm("inspections.change_inspection", self.inspection),
+            panels=panels_for(self.request, self.inspection),
+            **kwargs,
+        )
+
+
+class InspectionUpdateView(InspectionMixin, ActionFormView):
+    template_name = "inspections/inspection_form.html"
+    form_class = InspectionForm
+    permission_required = "inspections.change_inspection"
+    permission_denied_message = "Only the inspection's lead inspector changes its details."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "creating": False, "user": self.request.user}
+
+    def get_initial(self):
+        return {
+            **{name: getattr(self.inspection, name) for name in InspectionForm.FACTS},
+            "version": inspection_version(self.inspection),
+        }
+
+    def perform(self, form):
+        inspection_update(inspection=self.inspection, version=form.cleaned_data["version"], **form.facts())
+        return "The inspection's details are saved.", _detail_url(self.inspection)
+
+
+ONLY_THE_LEAD_CHANGES_THE_TEAM = "Only the inspection's lead inspector changes its team."
+
+
+class TeamView(InspectionMixin, ActionFormView):
+    """The team: who is on it, in which role; the lead adds people here."""
+
+    template_name = "inspections/team.html"
+    form_class = TeamMemberForm
+    permission_required = "inspections.change_inspection"
+    permission_denied_message = ONLY_THE_LEAD_CHANGES_THE_TEAM
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "inspection": self.inspection}
+
+    def perform(self, form):
+        membership = team_member_add(inspection=self.inspection, **form.cleaned_data)
+        return (
+            f"{membership.user} is on the team as {membership.get_role_display().lower()}.",
+            reverse("inspections:team", kwargs={"reference": self.inspection.reference}),
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(team=team_members(self.inspection), **kwargs)
+
+
+class TeamMemberRemoveView(InspectionMixin, TemplateView):
+    """Asks before taking a person off the team, then does it."""
+
+    template_name = "inspections/team_remove.html"
+    permission_required = "inspections.change_inspection"
+    permission_denied_message = ONLY_THE_LEAD_CHANGES_THE_TEAM
+
+    def get_membership(self):
+        return get_object_or_404(
+            TeamMembership.objects.select_related("user"), pk=self.kwargs["pk"], inspection=self.inspection
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(membership=self.get_membership(), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        membership = self.get_membership()
+        try:
+            team_member_remove(inspection=self.inspection, membership=membership)
+        except ValidationError as exc:
+            return self.render_to_response(self.get_context_data(problems=exc.messages))
+        messages.success(request, f"{membership.user} is no longer on the team.")
+        return redirect("inspections:team", reference=self.inspection.reference)
+
+
+def _detail_url(inspection) -> str:
+    return reverse("inspections:detail", kwargs={"reference": inspection.reference})

@@ -4,3 +4,17 @@ from django.apps import AppConfig
 class SamplingConfig(AppConfig):
     name = "sampling"
     verbose_name = "Eligible population, sample and allocation"
+
+    def ready(self):
+        from inspections.panels import InspectionPanel, register_panel
+        from inspections.signals import team_member_leaving
+
+        from . import panels
+
+        register_panel(
+            InspectionPanel("sampling-setup", "sampling/includes/setup_panel.html", panels.setup, 10)
+        )
+        register_panel(
+            InspectionPanel("sampling-my-cases", "sampling/includes/my_cases_panel.html", panels.my_cases, 20)
+        )
+        team_member_leaving.connect(panels.refuse_if_cases_allocated, dispatch_uid="sampling-cases-allocated")

@@ -23,7 +23,7 @@ import math
 import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal, localcontext
 from fractions import Fraction
 
@@ -85,6 +85,12 @@ class PopulationCase:
         problems = _code_problems(self)
         if problems:
             raise ValueError(f"case {self.reference}: " + "; ".join(problems))
+
+    @classmethod
+    def from_facts(cls, reference: str, source: object) -> PopulationCase:
+        """The case with this reference, its other facts read from the attributes of the same names."""
+        names = [field.name for field in fields(cls) if field.name != "reference"]
+        return cls(reference=reference, **{name: getattr(source, name) for name in names})
 
     @property
     def stratum(self) -> Stratum:
@@ -433,9 +439,13 @@ def _draw_order(
     return _shuffled(sorted(cases, key=lambda case: case.reference), rng)
 
 
-def _manager_key(case: PopulationCase) -> str:
-    """The case manager compared without case or stray spaces; blank when none is recorded."""
-    return " ".join(case.case_manager.split()).casefold()
+def manager_key(name: str) -> str:
+    """A case manager's name compared without case or stray spaces; blank when none is recorded."""
+    return " ".join(name.split()).casefold()
+
+
+def _manager_key(case: PopulationCase | CaseToAllocate) -> str:
+    return manager_key(case.case_manager)
 
 
 def _at_cap(case: PopulationCase, load: Counter[str], cap: int | None) -> bool:
@@ -632,3 +642,74 @@ def draw_sample(
         reserve=draws[COURT].reserve + draws[OUT_OF_COURT].reserve,
         analysis=tuple(analysis),
     )
+
+
+# Allocating cases to inspectors -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseToAllocate:
+    """What the suggested allocation needs to know about a sampled case."""
+
+    reference: str
+    category: str
+    case_manager: str
+
+
+def suggest_allocation(
+    cases: Sequence[CaseToAllocate],
+    inspectors: Sequence[int],
+    fixed: Mapping[str, int] | None = None,
+) -> dict[str, int]:
+    """A balanced allocation of the cases to the inspectors (given by their ids, in a stable order).
+
+    Cases in `fixed` keep their inspector (a case already started stays with the inspector who started it)
+    and count towards that inspector's load. Each other case goes to the inspector with the fewest cases of
+    its category, then the fewest cases in all, then the fewest of its case manager's cases, then the first
+    in the order given. Cases are taken court first, a case manager's cases together, so that each category
+    and the totals are shared out within one case of each other (when nothing is fixed) and a case manager's
+    cases are spread over the inspectors rather than landing with one.
+    """
+    if not inspectors:
+        raise ValueError("there is nobody to allocate the cases to")
+    fixed = dict(fixed or {})
+    unknown = sorted({inspector for inspector in fixed.values() if inspector not in inspectors}, key=str)
+    if unknown:
+        raise ValueError(f"fixed cases are allocated to people who are not offered: {unknown}")
+    by_category: dict[str, Counter[int]] = defaultdict(Counter)
+    totals: Counter[int] = Counter()
+    by_manager: dict[str, Counter[int]] = defaultdict(Counter)
+    allocation: dict[str, int] = {}
+
+    def give(case: CaseToAllocate, inspector: int) -> None:
+        allocation[case.reference] = inspector
+        by_category[case.category][inspector] += 1
+        totals[inspector] += 1
+        by_manager[_manager_key(case)][inspector] += 1
+
+    for case in cases:
+        if case.reference in fixed:
+            give(case, fixed[case.reference])
+    position = {inspector: index for index, inspector in enumerate(inspectors)}
+    category_order = {category: index for index, category in enumerate(CATEGORIES)}
+    to_share = sorted(
+        (case for case in cases if case.reference not in fixed),
+        key=lambda case: (
+            category_order.get(case.category, len(CATEGORIES)),
+            _manager_key(case),
+            case.reference,
+        ),
+    )
+    for case in to_share:
+        manager = _manager_key(case)
+        inspector = min(
+            inspectors,
+            key=lambda person: (
+                by_category[case.category][person],
+                totals[person],
+                by_manager[manager][person] if manager else 0,
+                position[person],
+            ),
+        )
+        give(case, inspector)
+    return allocation

@@ -18,6 +18,7 @@ from sampling.rules import (
     GENDERS,
     LEVELS,
     OUT_OF_COURT,
+    CaseToAllocate,
     PopulationCase,
     SamplingSettings,
     allocate,
@@ -29,6 +30,7 @@ from sampling.rules import (
     months_before,
     sample_size,
     screen_population,
+    suggest_allocation,
 )
 
 date = datetime.date
@@ -529,3 +531,56 @@ def test_a_stored_seed_keeps_drawing_the_same_cases():
     assert draw.court.selected == ("C09", "C05", "C03", "C10", "C00")
     assert draw.out_of_court.selected == ("O02", "O01", "O04")
     assert draw.reserve == ("C01", "C02", "O00")
+
+
+# Allocating cases to inspectors ----------------------------------------------------------------------
+
+
+def cases_to_allocate(court: int, out_of_court: int, managers=("Ann", "Bea", "Cal")) -> list[CaseToAllocate]:
+    cases = [CaseToAllocate(f"C{i:02d}", COURT, managers[i % len(managers)]) for i in range(court)]
+    cases += [
+        CaseToAllocate(f"O{i:02d}", OUT_OF_COURT, managers[i % len(managers)]) for i in range(out_of_court)
+    ]
+    return cases
+
+
+@given(
+    st.integers(min_value=0, max_value=40),
+    st.integers(min_value=0, max_value=40),
+    st.integers(min_value=1, max_value=7),
+)
+def test_the_suggested_allocation_shares_each_category_and_the_totals_within_one_case(court, ooc, people):
+    cases = cases_to_allocate(court, ooc)
+    inspectors = list(range(100, 100 + people))
+    allocation = suggest_allocation(cases, inspectors)
+    assert set(allocation) == {case.reference for case in cases}
+    assert set(allocation.values()) <= set(inspectors)
+    totals = Counter(allocation.values())
+    assert max(totals[i] for i in inspectors) - min(totals[i] for i in inspectors) <= 1
+    for category in CATEGORIES:
+        counts = Counter(allocation[case.reference] for case in cases if case.category == category)
+        assert max(counts[i] for i in inspectors) - min(counts[i] for i in inspectors) <= 1
+
+
+def test_a_case_managers_cases_are_spread_over_the_inspectors():
+    # Six court cases: three of Ann's, three of Bea's, for three inspectors: each gets one of each.
+    cases = [CaseToAllocate(f"C{i}", COURT, "Ann" if i < 3 else "Bea") for i in range(6)]
+    allocation = suggest_allocation(cases, [1, 2, 3])
+    for manager in ("Ann", "Bea"):
+        assert sorted(allocation[c.reference] for c in cases if c.case_manager == manager) == [1, 2, 3]
+
+
+def test_fixed_cases_stay_with_their_inspector_and_count_towards_their_load():
+    cases = cases_to_allocate(6, 0)
+    allocation = suggest_allocation(cases, [1, 2], fixed={"C00": 2, "C01": 2, "C02": 2})
+    assert [allocation[f"C0{i}"] for i in range(3)] == [2, 2, 2]
+    assert Counter(allocation.values()) == {1: 3, 2: 3}
+
+
+def test_the_suggestion_is_the_same_every_time_and_needs_somebody_to_allocate_to():
+    cases = cases_to_allocate(9, 5)
+    assert suggest_allocation(cases, [3, 1, 2]) == suggest_allocation(list(reversed(cases)), [3, 1, 2])
+    with pytest.raises(ValueError, match="nobody"):
+        suggest_allocation(cases, [])
+    with pytest.raises(ValueError, match="not offered"):
+        suggest_allocation(cases, [1], fixed={"C00": 9})
