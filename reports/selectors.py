@@ -11,6 +11,7 @@ from cases.models import Case, KeyQuestionAnswer, PromptAnswer
 from inspections.models import Domain, Inspection
 from inspections.selectors import framework_structure
 from ratings import rules
+from sampling.selectors import sample_settings_for
 
 from . import facts as catalogue
 from .context import ReportSources, build_snapshot, vocabulary_of
@@ -86,6 +87,7 @@ def report_sources(inspection: Inspection, *, ratings: RatingsFigures, statuses=
         framework=framework_structure(inspection.framework),
         ratings=ratings,
         sample=sample_figures(inspection, statuses=statuses),
+        sampling=sample_settings_for(inspection).as_rules(),
     )
     if report.pk is None:
         return sources

@@ -4,20 +4,19 @@ data (renders made by the Celery worker)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from accounts.queue import QueueUnavailable
 from cases.models import KeyQuestionAnswer
+from inspections.mixins import ActionFormView, InspectionMixin
 from inspections.models import Domain, KeyQuestion, Standard
-from inspections.selectors import inspection_get_for
 
 from . import facts as catalogue
 from . import services
@@ -64,19 +63,10 @@ READ = "inspections.view_inspection"
 WRITE_DENIED = "Only the lead inspector writes the report."
 
 
-class ReportMixin(LoginRequiredMixin):
+class ReportMixin(InspectionMixin):
     """A report page of one inspection: team members only (404 for others), then the permission."""
 
     permission_required = READ
-    permission_denied_message = "Your role on this inspection does not allow it."
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.inspection = inspection_get_for(request.user, kwargs["reference"])
-        if not request.user.has_perm(self.permission_required, self.inspection):
-            raise PermissionDenied(self.permission_denied_message)
-        return super().dispatch(request, *args, **kwargs)
 
     @cached_property
     def report(self):
@@ -86,21 +76,12 @@ class ReportMixin(LoginRequiredMixin):
         return reverse("reports:overview", kwargs={"reference": self.inspection.reference})
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(inspection=self.inspection, report=self.report, **kwargs)
+        return super().get_context_data(report=self.report, **kwargs)
 
 
 class WriteMixin(ReportMixin):
     permission_required = WRITE
     permission_denied_message = WRITE_DENIED
-
-
-def show_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: each field's problems at the field, the rest at the top."""
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- the report's page ----------------------------------------------------------------------------------
@@ -189,7 +170,7 @@ class OverviewView(ReportMixin, TemplateView):
         )
 
 
-class DetailsView(WriteMixin, FormView):
+class DetailsView(WriteMixin, ActionFormView):
     template_name = "reports/details.html"
     form_class = ReportDetailsForm
 
@@ -198,20 +179,14 @@ class DetailsView(WriteMixin, FormView):
         initial = {name: getattr(report, name) for name in services.REPORT_FIELDS}
         return {**initial, "version": report.version if report.pk else None}
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        data["meetings_held"] = data.get("meetings_held")
-        try:
-            services.report_save(inspection=self.inspection, user=self.request.user, version=version, **data)
-        except ValidationError as error:
-            show_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "The report's details are saved.")
-        return redirect(self.overview_url())
+        services.report_save(inspection=self.inspection, user=self.request.user, version=version, **data)
+        return "The report's details are saved.", self.overview_url()
 
 
-class DomainView(WriteMixin, FormView):
+class DomainView(WriteMixin, ActionFormView):
     """A domain's executive summary, results paragraph and chapter overview, and its findings."""
 
     template_name = "reports/domain.html"
@@ -249,25 +224,14 @@ class DomainView(WriteMixin, FormView):
             **kwargs,
         )
 
-    def form_valid(self, form):
-        try:
-            services.domain_section_save(
-                inspection=self.inspection,
-                domain=self.domain,
-                user=self.request.user,
-                version=form.cleaned_data["version"],
-                summary=form.cleaned_data["summary"],
-                results=form.cleaned_data["results"],
-                overview=form.cleaned_data["overview"],
-            )
-        except ValidationError as error:
-            show_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"The text of domain {self.domain.code} is saved.")
-        return redirect(self.request.path)
+    def perform(self, form):
+        services.domain_section_save(
+            inspection=self.inspection, domain=self.domain, user=self.request.user, **form.cleaned_data
+        )
+        return f"The text of domain {self.domain.code} is saved.", self.request.path
 
 
-class ItemFormView(WriteMixin, FormView):
+class ItemFormView(WriteMixin, ActionFormView):
     """Adds an item (when the URL names no pk) or changes one: findings, addressees, recommendations,
     sources and chosen examples share this."""
 
@@ -293,14 +257,9 @@ class ItemFormView(WriteMixin, FormView):
     def back_url(self) -> str:
         return self.overview_url()
 
-    def form_valid(self, form):
-        try:
-            self.save(form.cleaned_data)
-        except ValidationError as error:
-            show_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"The {self.noun} is saved.")
-        return redirect(self.back_url())
+    def perform(self, form):
+        self.save(form.cleaned_data)
+        return f"The {self.noun} is saved.", self.back_url()
 
 
 class FindingFormView(ItemFormView):
@@ -433,7 +392,7 @@ class FactsView(WriteMixin, TemplateView):
         )
 
 
-class FactBlockView(WriteMixin, FormView):
+class FactBlockView(WriteMixin, ActionFormView):
     template_name = "reports/fact_block.html"
     form_class = FactBlockForm
 
@@ -463,22 +422,18 @@ class FactBlockView(WriteMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(block=self.block, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            warnings = services.facts_save(
-                inspection=self.inspection,
-                user=self.request.user,
-                block=self.block.key,
-                rows=form.rows(),
-                versions=form.versions(),
-            )
-        except ValidationError as error:
-            show_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"The figures of '{self.block.title}' are saved.")
+    def perform(self, form):
+        warnings = services.facts_save(
+            inspection=self.inspection,
+            user=self.request.user,
+            block=self.block.key,
+            rows=form.rows(),
+            versions=form.versions(),
+        )
         for warning in warnings:
             messages.warning(self.request, warning)
-        return redirect(reverse("reports:facts", kwargs={"reference": self.inspection.reference}))
+        url = reverse("reports:facts", kwargs={"reference": self.inspection.reference})
+        return f"The figures of '{self.block.title}' are saved.", url
 
 
 class FactSourceFormView(ItemFormView):
@@ -508,7 +463,7 @@ class FactSourceFormView(ItemFormView):
         )
 
 
-class StandardView(WriteMixin, FormView):
+class StandardView(WriteMixin, ActionFormView):
     """A standard's narrative: its rationale and each key question's text, and the inspectors' flagged
     quotes to choose examples from."""
 
@@ -575,21 +530,16 @@ class StandardView(WriteMixin, FormView):
             **kwargs,
         )
 
-    def form_valid(self, form):
-        try:
-            services.standard_narrative_save(
-                inspection=self.inspection,
-                user=self.request.user,
-                standard=self.standard,
-                text=form.cleaned_data["text"] or "",
-                key_question_texts=form.key_question_texts(),
-                versions=form.versions(),
-            )
-        except ValidationError as error:
-            show_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"The text of standard {self.standard.code} is saved.")
-        return redirect(self.request.path)
+    def perform(self, form):
+        services.standard_narrative_save(
+            inspection=self.inspection,
+            user=self.request.user,
+            standard=self.standard,
+            text=form.cleaned_data["text"] or "",
+            key_question_texts=form.key_question_texts(),
+            versions=form.versions(),
+        )
+        return f"The text of standard {self.standard.code} is saved.", self.request.path
 
 
 class ExampleAddView(WriteMixin, View):
