@@ -1,6 +1,5 @@
 """A real Celery worker for the integration and browser tests of the report."""
 
-import os
 import signal
 import subprocess
 import sys
@@ -8,10 +7,10 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
-# The fault tests' fixture that stops and starts ./dev test's Redis, for the queue-down test here.
-from tests.test_faults import redis_server  # noqa: F401
+# The fault tests' fixture that stops and starts ./dev test's Redis (for the queue-down test here), and the
+# environment their workers run in (the test database).
+from tests.test_faults import app_environment, redis_server  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,11 +23,6 @@ class Worker:
         self.process = None
 
     def start(self):
-        env = {
-            **os.environ,
-            "POSTGRES_DB": connection.settings_dict["NAME"],
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        }
         self.handle = self.log.open("ab")
         self.process = subprocess.Popen(
             [
@@ -45,7 +39,7 @@ class Worker:
                 "--without-heartbeat",
             ],
             cwd=ROOT,
-            env=env,
+            env=app_environment(),
             stdout=self.handle,
             stderr=subprocess.STDOUT,
         )

@@ -5,10 +5,50 @@ import json
 from pathlib import Path
 
 from ratings import rules
-from reports.figures import KeyQuestionFigures, PromptFigures, RatingsFigures, StandardFigures
+from reports.figures import KeyQuestionFigures, PromptFigures, RatingsFigures, SampleFigures, StandardFigures
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBLISHED = ROOT / "ratings" / "demo_data" / "cheshire-2021-published.json"
+
+
+# The published sample: 31 community and three custodial sentences, 23 out-of-court disposals, and the
+# case manager interviews the report counts (33 court, 23 out-of-court).
+CHESHIRE_SAMPLE = SampleFigures(
+    disposals={
+        "referral_order": 18,
+        "youth_rehabilitation_order": 13,
+        "detention_and_training_order": 3,
+        "youth_conditional_caution": 2,
+        "youth_caution": 2,
+        "community_resolution": 18,
+        "no_further_action": 1,
+    },
+    interviews={"court": 33, "out_of_court": 23},
+)
+# The cases the demo content's examples and interview list name.
+DEMO_CONTENT_CASES = ("CH-C04", "CH-C09", "CH-C12", "CH-C34", "CH-O03", "CH-O07")
+
+
+def cheshire_with_content():
+    """An inspection of Cheshire Youth Justice Service with the demo report's authored content."""
+    from cases.factories import CaseFactory
+    from inspections.factories import InspectionFactory, ServiceFactory
+    from reports.services import report_content_import
+
+    service = ServiceFactory(name="Cheshire Youth Justice Service", term="YJS")
+    inspection = InspectionFactory(reference="CHESHIRE-2021", service=service)
+    for n, reference in enumerate(DEMO_CONTENT_CASES):
+        out_of_court = reference.startswith("CH-O")
+        CaseFactory(
+            inspection=inspection,
+            reference=reference,
+            child_id=f"CHILD-{n:03d}",
+            category="out_of_court" if out_of_court else "court",
+            disposal_type="youth_caution" if out_of_court else "referral_order",
+        )
+    content = ROOT / "reports" / "demo_data" / "cheshire-2021-report.json"
+    report_content_import(inspection=inspection, data=json.loads(content.read_text(encoding="utf-8")))
+    return inspection
 
 
 def published() -> dict:

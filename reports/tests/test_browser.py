@@ -1,39 +1,25 @@
 """The report's pages in Chromium: Generate PDF, wait for 'Ready', download; accessibility of every page."""
 
 import io
-import json
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from audit.models import EventKind, SecurityEvent
-from cases.factories import CaseFactory
 from cases.models import KeyQuestionAnswer
 from conftest import axe_violations, sign_in
-from inspections.factories import InspectionFactory, ServiceFactory
 from inspections.models import KeyQuestion
-from reports import services
 from reports.models import CaseExample, Finding, Recommendation
 
-from .helpers import ROOT
+from .helpers import cheshire_with_content
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def cheshire(framework):
-    inspection = InspectionFactory(
-        reference="CHESHIRE-2021", service=ServiceFactory(name="Cheshire Youth Justice Service", term="YJS")
-    )
-    for reference in ("CH-C04", "CH-C09", "CH-C12", "CH-C34", "CH-O03", "CH-O07"):
-        category = "out_of_court" if reference.startswith("CH-O") else "court"
-        CaseFactory(inspection=inspection, reference=reference, category=category, case_manager="")
-    data = json.loads(
-        (ROOT / "reports" / "demo_data" / "cheshire-2021-report.json").read_text(encoding="utf-8")
-    )
-    services.report_content_import(inspection=inspection, data=data)
-    return inspection
+    return cheshire_with_content()
 
 
 def test_generate_pdf_wait_for_ready_and_download(page, cheshire, celery_worker_process):

@@ -8,25 +8,11 @@ import pytest
 from inspections.models import Domain
 from inspections.selectors import framework_structure
 from reports.context import ReportSources, build_snapshot, default_short_name, fieldwork_phrase, with_term
-from reports.figures import SampleFigures
 from reports.models import Addressee, Finding, Recommendation, Report
 
-from .helpers import published_ratings
+from .helpers import CHESHIRE_SAMPLE, published_ratings
 
 pytestmark = pytest.mark.django_db
-
-CHESHIRE_SAMPLE = SampleFigures(
-    disposals={
-        "referral_order": 18,
-        "youth_rehabilitation_order": 13,
-        "detention_and_training_order": 3,
-        "youth_conditional_caution": 2,
-        "youth_caution": 2,
-        "community_resolution": 18,
-        "no_further_action": 1,
-    },
-    interviews={"court": 33, "out_of_court": 23},
-)
 
 
 @pytest.fixture

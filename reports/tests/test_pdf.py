@@ -1,25 +1,18 @@
 """The Cheshire demo report as a PDF, read back with a PDF text extractor."""
 
 import io
-import json
 import re
 import subprocess
 
 import pytest
 from pypdf import PdfReader
 
-from cases.factories import CaseFactory
-from inspections.factories import InspectionFactory, ServiceFactory
 from inspections.models import KeyQuestion
 from reports.context import build_snapshot, with_term
-from reports.figures import SampleFigures
 from reports.pdf import ReportFetchRefused, fetch_static, html_to_pdf, report_html, report_pdf
 from reports.selectors import report_sources
-from reports.services import report_content_import
 
-from .helpers import ROOT, published, published_ratings
-
-CASE_REFERENCES = ("CH-C04", "CH-C09", "CH-C12", "CH-C34", "CH-O03", "CH-O07")
+from .helpers import CHESHIRE_SAMPLE, cheshire_with_content, published, published_ratings
 
 
 def normalised(text: str) -> str:
@@ -36,36 +29,10 @@ def cheshire(framework):
     laid out once for all the tests of this module."""
     if _BUILT:
         return _BUILT
-    service = ServiceFactory(name="Cheshire Youth Justice Service", term="YJS")
-    inspection = InspectionFactory(reference="CHESHIRE-2021", service=service)
-    for n, reference in enumerate(CASE_REFERENCES):
-        category = "out_of_court" if reference.startswith("CH-O") else "court"
-        disposal = "youth_caution" if category == "out_of_court" else "referral_order"
-        CaseFactory(
-            inspection=inspection,
-            reference=reference,
-            child_id=f"CHILD-{n:03d}",
-            category=category,
-            disposal_type=disposal,
-        )
-    data = json.loads(
-        (ROOT / "reports" / "demo_data" / "cheshire-2021-report.json").read_text(encoding="utf-8")
-    )
-    report_content_import(inspection=inspection, data=data)
+    inspection = cheshire_with_content()
     sources = report_sources(inspection, ratings=published_ratings(signed_off=False))
     identifiers = [c.reference for c in inspection.cases.all()] + [c.child_id for c in inspection.cases.all()]
-    sources.sample = SampleFigures(
-        disposals={
-            "referral_order": 18,
-            "youth_rehabilitation_order": 13,
-            "detention_and_training_order": 3,
-            "youth_conditional_caution": 2,
-            "youth_caution": 2,
-            "community_resolution": 18,
-            "no_further_action": 1,
-        },
-        interviews={"court": 33, "out_of_court": 23},
-    )
+    sources.sample = CHESHIRE_SAMPLE
     snapshot = build_snapshot(sources)
     html = report_html(snapshot, for_pdf=True)
     pdf = html_to_pdf(html)

@@ -157,7 +157,9 @@ def test_the_preview_is_the_report_as_html(lead, inspection):
 
 def test_the_inspection_page_links_to_the_report_and_its_latest_pdf(lead, inspection):
     Render.objects.create(inspection=inspection, format="pdf", number=3, status=RenderStatus.READY)
-    page = lead.get(reverse("inspections:detail", kwargs={"reference": inspection.reference})).content.decode()
+    page = lead.get(
+        reverse("inspections:detail", kwargs={"reference": inspection.reference})
+    ).content.decode()
     assert url("overview", inspection) in page
     assert "Write the report and make its PDF" in page
     assert "Latest PDF: version 3, ready (draft)." in page

@@ -3,20 +3,17 @@
 import csv
 import hashlib
 import io
-import json
 import os
 import signal
 
 import pytest
 from pypdf import PdfReader
 
-from cases.factories import CaseFactory
-from inspections.factories import InspectionFactory, ServiceFactory
 from reports import services
 from reports.models import Render, RenderStatus
 
 from .conftest import wait_for
-from .helpers import ROOT
+from .helpers import cheshire_with_content
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -25,17 +22,7 @@ DEMO_CASES = ("CH-C04", "CH-C09", "CH-C12", "CH-C34", "CH-O03", "CH-O07")
 
 @pytest.fixture
 def cheshire(framework):
-    inspection = InspectionFactory(
-        reference="CHESHIRE-2021", service=ServiceFactory(name="Cheshire Youth Justice Service", term="YJS")
-    )
-    for reference in DEMO_CASES:
-        category = "out_of_court" if reference.startswith("CH-O") else "court"
-        CaseFactory(inspection=inspection, reference=reference, category=category, case_manager="")
-    data = json.loads(
-        (ROOT / "reports" / "demo_data" / "cheshire-2021-report.json").read_text(encoding="utf-8")
-    )
-    services.report_content_import(inspection=inspection, data=data)
-    return inspection
+    return cheshire_with_content()
 
 
 def finished(render_id):

@@ -4,8 +4,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from inspections.models import Inspection
 from reports.services import report_content_import
+from sampling.management.commands._common import inspection_named
 
 
 class Command(BaseCommand):
@@ -19,10 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("file")
 
     def handle(self, *args, reference, file, **options):
-        try:
-            inspection = Inspection.objects.select_related("service", "framework").get(reference=reference)
-        except Inspection.DoesNotExist:
-            raise CommandError(f"There is no inspection {reference}.") from None
+        inspection = inspection_named(reference)
         try:
             data = json.loads(Path(file).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:

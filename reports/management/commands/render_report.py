@@ -4,10 +4,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
-from inspections.models import Inspection
 from reports import exports
 from reports.pdf import html_to_pdf, report_html
 from reports.selectors import export_snapshot, report_snapshot
+from sampling.management.commands._common import inspection_named
 
 
 class Command(BaseCommand):
@@ -23,12 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--html", help="Also write the HTML that WeasyPrint lays out, to this file.")
 
     def handle(self, *args, reference, output, format, html=None, **options):
-        try:
-            inspection = Inspection.objects.select_related("service", "framework", "lead_inspector").get(
-                reference=reference
-            )
-        except Inspection.DoesNotExist:
-            raise CommandError(f"There is no inspection {reference}.") from None
+        inspection = inspection_named(reference)
         target = Path(output)
         if not target.parent.is_dir():
             raise CommandError(f"The folder {target.parent} does not exist.")
