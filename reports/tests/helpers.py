@@ -33,6 +33,7 @@ def cheshire_with_content():
     """An inspection of Cheshire Youth Justice Service with the demo report's authored content."""
     from cases.factories import CaseFactory
     from inspections.factories import InspectionFactory, ServiceFactory
+    from reports.demo import DEMO_CONTENT
     from reports.services import report_content_import
 
     service = ServiceFactory(name="Cheshire Youth Justice Service", term="YJS")
@@ -46,8 +47,7 @@ def cheshire_with_content():
             category="out_of_court" if out_of_court else "court",
             disposal_type="youth_caution" if out_of_court else "referral_order",
         )
-    content = ROOT / "reports" / "demo_data" / "cheshire-2021-report.json"
-    report_content_import(inspection=inspection, data=json.loads(content.read_text(encoding="utf-8")))
+    report_content_import(inspection=inspection, data=json.loads(DEMO_CONTENT.read_text(encoding="utf-8")))
     return inspection
 
 

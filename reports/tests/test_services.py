@@ -9,6 +9,7 @@ from cases.models import KeyQuestionAnswer
 from inspections.factories import InspectionFactory
 from inspections.models import KeyQuestion, Standard
 from reports import services
+from reports.demo import DEMO_CONTENT
 from reports.models import (
     Addressee,
     CaseExample,
@@ -20,8 +21,6 @@ from reports.models import (
     RenderStatus,
     Report,
 )
-
-from .helpers import ROOT
 
 pytestmark = pytest.mark.django_db
 
@@ -241,9 +240,7 @@ def test_the_demo_content_imports_and_a_bad_document_writes_nothing(inspection):
             disposal_type="youth_caution",
             case_manager="",
         )
-    data = json.loads(
-        (ROOT / "reports" / "demo_data" / "cheshire-2021-report.json").read_text(encoding="utf-8")
-    )
+    data = json.loads(DEMO_CONTENT.read_text(encoding="utf-8"))
     broken = {
         **data,
         "key_questions": {**data["key_questions"], "2.1.1": "{kq:2.1.1:nonsense}"},
@@ -328,3 +325,20 @@ def test_the_same_task_delivered_again_takes_its_render_over(inspection):
     )
     made = services.render_run(render_id=render.pk, make=lambda r: ({}, b"%PDF"), task_id="task-1")
     assert (made.status, made.attempts) == (RenderStatus.READY, 2)
+
+
+def test_the_demo_report_is_written_once_for_the_demo_inspection(framework):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("load_demo_report", stdout=out)
+    assert "There is no demo inspection CHESHIRE-2021" in out.getvalue()
+    inspection = InspectionFactory(reference="CHESHIRE-2021")
+    for reference in ("CH-C04", "CH-C09", "CH-C12", "CH-C34", "CH-O03", "CH-O07"):
+        CaseFactory(inspection=inspection, reference=reference, case_manager="")
+    call_command("load_demo_report", stdout=out)
+    assert Report.objects.get(inspection=inspection).signatory_name == "Justin Russell"
+    call_command("load_demo_report", stdout=out)
+    assert "has a report already" in out.getvalue()
