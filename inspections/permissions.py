@@ -59,6 +59,7 @@ rules.add_perm("inspections.view_inspection", is_administrator | is_team_member)
 rules.add_perm("inspections.change_inspection", is_administrator | leads_inspection)
 rules.add_perm("inspections.quality_assure", leads_inspection | assures_quality)
 rules.add_perm("inspections.decide_ratings", sits_on_panel)
+rules.add_perm("inspections.propose_domain_one_ratings", leads_inspection)
 
 # Inspected services, and the sample of an inspection (population, sizes, draw, swaps, allocation).
 rules.add_perm("inspections.add_service", is_administrator | is_lead_inspector)

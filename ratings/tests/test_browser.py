@@ -1,0 +1,141 @@
+"""The ratings pages in a real browser: readable, keyboard and screen-reader friendly (axe), and working
+without JavaScript."""
+
+import pytest
+
+from conftest import axe_violations, sign_in
+from inspections.factories import TeamMembershipFactory
+from inspections.models import TeamRole
+from ratings.models import PanelDecision
+from ratings.services import inspection_import
+
+from .documents import cheshire
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def submit(page, button: str) -> None:
+    with page.expect_navigation():
+        page.get_by_role("button", name=button).click()
+
+
+def follow(page, link: str) -> None:
+    with page.expect_navigation():
+        page.get_by_role("link", name=link).click()
+
+
+@pytest.fixture
+def inspection(framework, lead_inspector, inspector, panel_member):
+    inspection = inspection_import(document=cheshire(ratings_signed_off=False)).inspection
+    for user, role in (
+        (lead_inspector, TeamRole.LEAD),
+        (inspector, TeamRole.INSPECTOR),
+        (panel_member, TeamRole.PANEL),
+    ):
+        TeamMembershipFactory(inspection=inspection, user=user, role=role)
+    return inspection
+
+
+def test_the_panel_changes_a_rating_signs_off_and_reopens(page, inspection, panel_member):
+    base = f"/inspections/{inspection.reference}/ratings/"
+    sign_in(page, panel_member, next_url=base)
+    assert page.title() == "Ratings – Inspect youth justice services"
+    assert page.locator("#ratings-status").inner_text().startswith("Provisional")
+    assert page.locator("#overall-score").inner_text() == "26 out of 36"
+    assert axe_violations(page) == []
+
+    follow(page, "Go to the ratings panel")
+    assert page.get_by_role("heading", level=1).inner_text() == "Ratings panel"
+    assert axe_violations(page) == []
+
+    follow(page, "2.2 Planning")
+    assert "near a boundary" in page.locator(".govuk-summary-list").inner_text().lower()
+    assert axe_violations(page) == []
+    page.get_by_label("Outstanding").check()
+    page.get_by_label("2.2.3: 15 of 28, 54%").check()
+    page.get_by_label("The panel's rationale").fill("Much better than the figures.")
+    submit(page, "Record the decision")
+    assert page.title().startswith("Error: 2.2 Planning")
+    summary = page.locator(".govuk-error-summary")
+    assert "can move by one band at most" in summary.inner_text()
+    assert axe_violations(page) == []
+
+    page.get_by_label("Inadequate").check()
+    page.get_by_label("The panel's rationale").fill("Contingency planning was weak in most cases.")
+    submit(page, "Record the decision")
+    assert page.get_by_role("heading", level=1).inner_text() == "Ratings panel"
+    assert (
+        "The panel's decision on 2.2 Planning is recorded."
+        in page.locator(".govuk-notification-banner").inner_text()
+    )
+    assert page.locator("#overall-score").inner_text() == "25 out of 36"
+    assert axe_violations(page) == []
+
+    page.goto(base)
+    assert page.locator('[data-key-question="2.2.3"]').inner_text().startswith("54%*")
+    assert page.get_by_text("*Professional discretion applied.").count() == 1
+    assert PanelDecision.objects.get().key_question.code == "2.2.3"
+
+    page.goto(base + "panel/sign-off/")
+    assert "The ratings cannot be signed off yet" in page.locator("main").inner_text()
+    assert axe_violations(page) == []
+
+    for standard in ("1.1", "1.2", "1.3", "1.4", "2.1", "2.3", "2.4", "3.1", "3.2", "3.3", "3.4"):
+        page.goto(f"{base}panel/{standard}/")
+        # Confirm: the radio whose hint says it is the computed rating or the lead inspector's proposal.
+        page.locator(".govuk-radios__item:has(.govuk-radios__hint) input[name=rating]").check()
+        submit(page, "Record the decision")
+        assert page.get_by_role("heading", level=1).inner_text() == "Ratings panel", standard
+    follow(page, "Check and sign off the ratings")
+    submit(page, "Sign off the ratings")
+    assert page.locator("#ratings-status").inner_text().startswith("Final")
+    assert axe_violations(page) == []
+
+    page.goto(base + "panel/reopen/")
+    assert axe_violations(page) == []
+    submit(page, "Reopen the ratings")
+    assert page.title().startswith("Error: Reopen the ratings")
+    page.get_by_label("Why are you reopening the ratings?").fill("A case was re-marked at quality assurance.")
+    submit(page, "Reopen the ratings")
+    assert "The ratings are reopened." in page.locator(".govuk-notification-banner").inner_text()
+
+
+def test_the_lead_proposes_domain_one_ratings_with_evidence(page, inspection, lead_inspector):
+    sign_in(page, lead_inspector, next_url=f"/inspections/{inspection.reference}/ratings/")
+    follow(page, "Change the proposal for 1.2")
+    assert page.get_by_role("heading", level=1).inner_text() == "1.2 Staff"
+    assert axe_violations(page) == []
+    submit(page, "Save the proposal")
+    assert page.title().startswith("Error: ")
+    assert "Give your rationale for key question 1.2.1" in page.locator(".govuk-error-summary").inner_text()
+    assert axe_violations(page) == []
+    for index, code in enumerate(("1.2.1", "1.2.2", "1.2.3", "1.2.4")):
+        page.locator(f"#id_kq_{code.replace('.', '_')}").fill(f"Rationale {index + 1}.")
+    page.get_by_label("Requires improvement").check()
+    submit(page, "Save the proposal")
+    assert (
+        "Your proposed rating for 1.2 Staff is saved."
+        in page.locator(".govuk-notification-banner").inner_text()
+    )
+
+    page.goto(f"/inspections/{inspection.reference}/ratings/domain-one/1.2/evidence/")
+    assert axe_violations(page) == []
+    page.get_by_label("Interview").check()
+    page.get_by_label("Which key question does it bear on?").select_option("1.2.3")
+    page.get_by_label("The evidence").fill("Two team managers described oversight of medium-risk cases.")
+    submit(page, "Add the evidence")
+    assert "Two team managers" in page.locator("table").inner_text()
+    assert axe_violations(page) == []
+    follow(page, "Remove this evidence note")
+    assert axe_violations(page) == []
+    submit(page, "Remove the evidence note")
+    assert "No evidence recorded yet." in page.locator("main").inner_text()
+
+
+def test_the_pages_work_without_javascript(new_page, inspection, panel_member):
+    page = new_page(javascript=False)
+    sign_in(page, panel_member, next_url=f"/inspections/{inspection.reference}/ratings/panel/2.1/")
+    page.get_by_label("Good", exact=True).check()
+    submit(page, "Record the decision")
+    assert page.get_by_role("heading", level=1).inner_text() == "Ratings panel"
+    assert PanelDecision.objects.get().rating == "good"

@@ -1,0 +1,270 @@
+"""The ratings pages, the panel's pages and the lead inspector's domain-one pages, through the test client."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from cases.models import KeyQuestionAnswer
+from inspections.factories import TeamMembershipFactory
+from inspections.models import TeamRole
+from ratings.models import DomainOneProposal, EvidenceNote, PanelDecision, RatingsSignOff
+from ratings.services import inspection_import
+
+from .documents import cheshire
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team(lead_inspector, inspector, panel_member):
+    return {"lead": lead_inspector, "inspector": inspector, "panel": panel_member}
+
+
+def import_with_team(document, team):
+    inspection = inspection_import(document=document).inspection
+    for role, user in (("lead", TeamRole.LEAD), ("inspector", TeamRole.INSPECTOR), ("panel", TeamRole.PANEL)):
+        TeamMembershipFactory(inspection=inspection, user=team[role], role=user)
+    return inspection
+
+
+@pytest.fixture
+def signed_off(framework, team):
+    return import_with_team(cheshire(), team)
+
+
+@pytest.fixture
+def open_inspection(framework, team):
+    return import_with_team(cheshire(ratings_signed_off=False), team)
+
+
+def url(name, inspection, **kwargs):
+    return reverse(f"ratings:{name}", kwargs={"reference": inspection.reference, **kwargs})
+
+
+def test_ratings_page_shows_every_standard_final_and_locked(
+    client, signed_off, team, django_assert_max_num_queries
+):
+    client.force_login(team["inspector"])
+    with django_assert_max_num_queries(20):
+        response = client.get(url("ratings", signed_off))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Final</strong>" in html and "These ratings are locked." in html
+    for code in ("1.1 Governance and leadership", "2.2 Planning", "3.4 Joint working"):
+        assert code in html
+    assert (
+        '<td class="govuk-table__cell govuk-table__cell--numeric app-table--numeric-lowest" data-key-question="2.2.3">54%'
+        in html
+    )
+    assert "15 of 28" in html
+    assert "One more &#x27;no&#x27; on 2.4.2 would make this &#x27;Requires improvement&#x27;" in html
+    assert "26 out of 36" in html
+    assert "Case answers have changed" not in html
+    assert "Go to the ratings panel" not in html  # an inspector is not on the panel
+
+
+def test_ratings_page_is_provisional_during_fieldwork(client, open_inspection, team):
+    client.force_login(team["lead"])
+    html = client.get(url("ratings", open_inspection)).content.decode()
+    assert "Provisional</strong>" in html
+    assert "These ratings are provisional." in html
+    assert url("domain-one", open_inspection, standard="1.1") in html
+
+
+def test_ratings_page_shows_what_would_change_after_sign_off(client, signed_off, team):
+    answer = KeyQuestionAnswer.objects.filter(
+        case__inspection=signed_off, key_question__code="2.4.2", value="no"
+    ).first()
+    answer.value = "yes"
+    answer.save()
+    client.force_login(team["panel"])
+    html = client.get(url("ratings", signed_off)).content.decode()
+    assert "Case answers have changed since the ratings were signed off." in html
+    assert "16 of 23 (70%)" in html and "15 of 23 (65%)" in html
+    assert "A new panel decision is needed" in html
+    assert url("reopen", signed_off) in html
+    # The locked table itself is unchanged.
+    assert 'data-key-question="2.4.2">65%' in html
+
+
+def test_ratings_json_url_gives_the_documented_output(client, signed_off, team):
+    client.force_login(team["inspector"])
+    response = client.get(url("ratings-json", signed_off))
+    assert response["Content-Type"] == "application/json"
+    document = json.loads(response.content)
+    assert document["status"] == "final"
+    assert document["overall"] == {"score": 26, "max_score": 36, "rating": "good"}
+
+
+def test_a_panel_member_changes_a_rating_through_the_form(client, open_inspection, team):
+    client.force_login(team["panel"])
+    page = client.get(url("panel-decision", open_inspection, standard="2.2"))
+    assert "What rating does the panel give 2.2 Planning?" in page.content.decode()
+    response = client.post(
+        url("panel-decision", open_inspection, standard="2.2"),
+        {"rating": "inadequate", "key_question": "2.2.3", "rationale": "Weak contingency planning."},
+    )
+    assert response.status_code == 302
+    decision = PanelDecision.objects.get()
+    assert (decision.rating, decision.key_question.code, decision.decided_by) == (
+        "inadequate",
+        "2.2.3",
+        team["panel"],
+    )
+    html = client.get(url("ratings", open_inspection)).content.decode()
+    assert 'data-key-question="2.2.3">54%*' in html
+    assert "*Professional discretion applied." in html
+    assert "24 out of 36" not in html and "25 out of 36" in html
+
+
+def test_a_refused_change_is_explained_on_the_form(client, open_inspection, team):
+    client.force_login(team["panel"])
+    response = client.post(
+        url("panel-decision", open_inspection, standard="2.2"),
+        {"rating": "outstanding", "key_question": "2.2.3", "rationale": "Much better."},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: 2.2 Planning" in html
+    assert (
+        "can move by one band at most: from &#x27;Requires improvement&#x27; to &#x27;Inadequate&#x27; or"
+        in html
+    )
+    assert not PanelDecision.objects.exists()
+
+
+def test_a_stale_form_is_refused(client, open_inspection, team):
+    client.force_login(team["panel"])
+    target = url("panel-decision", open_inspection, standard="2.1")
+    client.post(target, {"rating": "good", "rationale": ""})
+    response = client.post(target, {"rating": "good", "rationale": "", "version": "0"})
+    assert "Someone else saved a change to this while you were editing it." in response.content.decode()
+
+
+def test_sign_off_and_reopen_through_the_pages(client, open_inspection, team):
+    client.force_login(team["panel"])
+    page = client.get(url("sign-off", open_inspection)).content.decode()
+    assert "The ratings cannot be signed off yet" in page
+    response = client.post(url("sign-off", open_inspection))
+    assert "<title>Error: Sign off the ratings" in response.content.decode()
+    assert not RatingsSignOff.objects.exists()
+
+    for code, rating in [
+        ("1.1", "outstanding"),
+        ("1.2", "good"),
+        ("1.3", "good"),
+        ("1.4", "good"),
+        ("2.1", "good"),
+        ("2.2", "requires_improvement"),
+        ("2.3", "good"),
+        ("2.4", "good"),
+        ("3.1", "good"),
+        ("3.2", "good"),
+        ("3.3", "outstanding"),
+        ("3.4", "outstanding"),
+    ]:
+        assert (
+            client.post(url("panel-decision", open_inspection, standard=code), {"rating": rating}).status_code
+            == 302
+        )
+    assert client.post(url("sign-off", open_inspection)).status_code == 302
+    assert RatingsSignOff.objects.get().signed_off_by == team["panel"]
+    locked = client.post(url("panel-decision", open_inspection, standard="2.1"), {"rating": "good"})
+    assert "The ratings are signed off. Reopen them before you change a decision." in locked.content.decode()
+
+    assert client.post(url("reopen", open_inspection), {"reason": ""}).status_code == 200
+    assert client.post(url("reopen", open_inspection), {"reason": "New evidence."}).status_code == 302
+    assert RatingsSignOff.objects.get().reopen_reason == "New evidence."
+
+
+def test_the_lead_proposes_a_domain_one_rating_and_records_evidence(client, open_inspection, team):
+    client.force_login(team["lead"])
+    target = url("domain-one", open_inspection, standard="1.2")
+    response = client.post(target, {"rating": "good", "rationale": "Stable staff.", "version": "1"})
+    html = response.content.decode()
+    assert "Give your rationale for key question 1.2.1" in html
+    response = client.post(
+        target,
+        {
+            "rating": "requires_improvement",
+            "rationale": "Oversight of medium-risk cases is weak.",
+            "kq_1_2_1": "Stable.",
+            "kq_1_2_2": "Skilled.",
+            "kq_1_2_3": "Oversight is weak.",
+            "kq_1_2_4": "Learning is underdeveloped.",
+            "version": "1",
+        },
+    )
+    assert response.status_code == 302
+    proposal = DomainOneProposal.objects.get(inspection=open_inspection, standard__code="1.2")
+    assert proposal.rating == "requires_improvement" and proposal.key_question_rationales.count() == 4
+
+    evidence = url("evidence-add", open_inspection, standard="1.2")
+    assert "Describe the evidence" in client.post(evidence, {"source": "interview"}).content.decode()
+    client.post(evidence, {"source": "interview", "key_question": "1.2.3", "note": "Two team managers."})
+    note = EvidenceNote.objects.get()
+    assert (note.source, note.key_question.code, note.recorded_by) == ("interview", "1.2.3", team["lead"])
+    assert "Two team managers." in client.get(target).content.decode()
+    remove = url("evidence-remove", open_inspection, standard="1.2", note=note.pk)
+    assert "Remove this evidence note" in client.get(remove).content.decode()
+    assert client.post(remove).status_code == 302
+    assert not EvidenceNote.objects.exists()
+
+
+def test_refusals_say_why(client, open_inspection, team):
+    client.force_login(team["inspector"])
+    response = client.get(url("panel", open_inspection))
+    assert response.status_code == 403
+    assert "Only members of this inspection&#x27;s ratings panel" in response.content.decode()
+    client.force_login(team["panel"])
+    response = client.get(url("domain-one", open_inspection, standard="1.1"))
+    assert response.status_code == 403
+    assert (
+        "Only the lead inspector of this inspection can propose domain-one ratings"
+        in response.content.decode()
+    )
+    client.force_login(team["lead"])
+    assert client.get(url("domain-one", open_inspection, standard="2.1")).status_code == 404
+    client.force_login(team["panel"])
+    assert client.get(url("panel-decision", open_inspection, standard="9.9")).status_code == 404
+
+
+def test_the_panel_page_lists_every_standard_with_its_state(
+    client, open_inspection, team, django_assert_max_num_queries
+):
+    client.force_login(team["panel"])
+    client.post(url("panel-decision", open_inspection, standard="2.2"), {"rating": "requires_improvement"})
+    with django_assert_max_num_queries(20):
+        html = client.get(url("panel", open_inspection)).content.decode()
+    assert "Confirmed: Requires improvement" in html
+    assert html.count("Not decided") == 11
+    assert "Before the panel can sign the ratings off:" in html
+
+
+def test_the_inspection_page_leads_to_the_ratings(client, signed_off, team):
+    page = reverse("inspections:detail", kwargs={"reference": signed_off.reference})
+    client.force_login(team["panel"])
+    html = client.get(page).content.decode()
+    assert "Signed off by the ratings panel on" in html
+    assert url("ratings", signed_off) in html and url("panel", signed_off) in html
+    client.force_login(team["inspector"])
+    html = client.get(page).content.decode()
+    assert url("ratings", signed_off) in html and url("panel", signed_off) not in html
+
+
+def test_a_first_decision_recorded_meanwhile_is_not_overwritten(client, open_inspection, team, make_user):
+    target = url("panel-decision", open_inspection, standard="2.2")
+    client.force_login(team["panel"])
+    form = client.get(target).context["form"]
+    assert form["version"].value() == 0
+    other = make_user("panel_member")
+    TeamMembershipFactory(inspection=open_inspection, user=other, role=TeamRole.PANEL)
+    client.force_login(other)
+    client.post(target, {"rating": "requires_improvement", "version": "0"})
+    client.force_login(team["panel"])
+    response = client.post(
+        target, {"rating": "inadequate", "key_question": "2.2.3", "rationale": "Weak.", "version": "0"}
+    )
+    assert "Someone else saved a change to this while you were editing it." in response.content.decode()
+    assert PanelDecision.objects.get().rating == "requires_improvement"

@@ -1,0 +1,358 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from inspections.models import KeyQuestion, Standard
+from inspections.selectors import inspection_get_for
+
+from . import services
+from .checks import sign_off_problems
+from .forms import DomainOneProposalForm, EvidenceNoteForm, PanelDecisionForm, ReopenForm
+from .models import EvidenceNote
+from .selectors import (
+    FINAL,
+    changes_since_sign_off,
+    current_sign_off,
+    inspection_ratings_get,
+    inspection_ratings_json,
+)
+
+PANEL_ONLY = "Only members of this inspection's ratings panel can record ratings decisions."
+LEAD_ONLY = (
+    "Only the lead inspector of this inspection can propose domain-one ratings and record their evidence."
+)
+
+
+class InspectionMixin(LoginRequiredMixin):
+    """Finds the inspection (404 to people not on its team) and checks the role's permission on it."""
+
+    permission = "inspections.view_inspection"
+    refusal = "Your role on this inspection does not allow it."
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.inspection = inspection_get_for(request.user, kwargs["reference"])
+        if not request.user.has_perm(self.permission, self.inspection):
+            raise PermissionDenied(self.refusal)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(inspection=self.inspection, **kwargs)
+
+
+def _add_errors(form, exc: ValidationError, fields: dict[str, str] | None = None) -> None:
+    """The service's errors on the form: by field where it names one the form has, else for the whole form."""
+    if not hasattr(exc, "error_dict"):
+        for message in exc.messages:
+            form.add_error(None, message)
+        return
+    for key, errors in exc.message_dict.items():
+        key = (fields or {}).get(key, key)
+        for message in errors:
+            form.add_error(key if key in form.fields else None, message)
+
+
+# --- Ratings for the whole team -----------------------------------------------------------------------------
+
+
+class RatingsView(InspectionMixin, TemplateView):
+    template_name = "ratings/ratings.html"
+
+    def get_context_data(self, **kwargs):
+        ratings = inspection_ratings_get(self.inspection)
+        user = self.request.user
+        return super().get_context_data(
+            ratings=ratings,
+            changes=changes_since_sign_off(ratings),
+            cases=ratings.cases,
+            can_decide=user.has_perm("inspections.decide_ratings", self.inspection),
+            can_propose=user.has_perm("inspections.propose_domain_one_ratings", self.inspection),
+            **kwargs,
+        )
+
+
+class RatingsJsonView(InspectionMixin, View):
+    """The ratings document of `inspection_ratings REF --json`, for the inspection's team."""
+
+    def get(self, request, *args, **kwargs):
+        return JsonResponse(
+            inspection_ratings_json(self.inspection), json_dumps_params={"indent": 2, "ensure_ascii": False}
+        )
+
+
+# --- The ratings panel --------------------------------------------------------------------------------------
+
+
+class PanelMixin(InspectionMixin):
+    permission = "inspections.decide_ratings"
+    refusal = PANEL_ONLY
+
+
+class PanelView(PanelMixin, TemplateView):
+    template_name = "ratings/panel.html"
+
+    def get_context_data(self, **kwargs):
+        sign_off = current_sign_off(self.inspection)
+        ratings = inspection_ratings_get(self.inspection, figures=None if sign_off else FINAL)
+        return super().get_context_data(
+            ratings=ratings,
+            cases=ratings.cases,
+            changes=changes_since_sign_off(ratings),
+            problems=[] if sign_off else sign_off_problems(ratings),
+            history=self.inspection.ratings_sign_offs.select_related("signed_off_by", "reopened_by"),
+            **kwargs,
+        )
+
+
+class PanelDecisionView(PanelMixin, FormView):
+    template_name = "ratings/panel_decision.html"
+    form_class = PanelDecisionForm
+
+    def get_standard(self):
+        if not hasattr(self, "_standard"):
+            self.signed_off = current_sign_off(self.inspection)
+            ratings = inspection_ratings_get(self.inspection, figures=None if self.signed_off else FINAL)
+            self._standard = ratings.standard(self.kwargs["standard"])
+            if self._standard is None:
+                raise Http404("No standard with that number.")
+        return self._standard
+
+    def get_form_kwargs(self):
+        standard = self.get_standard()
+        kwargs = super().get_form_kwargs()
+        kwargs["standard"] = standard
+        decision = standard.decision
+        # Version 0 stands for "no decision yet", so that one recorded meanwhile is not overwritten.
+        kwargs["initial"] = {"version": 0}
+        if decision is not None:
+            kwargs["initial"] = {
+                "rating": decision.rating,
+                "key_question": decision.key_question.code if decision.key_question else "",
+                "rationale": decision.rationale,
+                "version": decision.version,
+            }
+        return kwargs
+
+    def form_valid(self, form):
+        if self.signed_off:
+            form.add_error(None, "The ratings are signed off. Reopen them before you change a decision.")
+            return self.form_invalid(form)
+        data = form.cleaned_data
+        try:
+            services.panel_decision_record(
+                inspection=self.inspection,
+                standard_code=self.get_standard().id,
+                rating=data["rating"],
+                key_question_code=data.get("key_question") or None,
+                rationale=data["rationale"],
+                decided_by=self.request.user,
+                version=data["version"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return self.form_invalid(form)
+        standard = self.get_standard()
+        messages.success(self.request, f"The panel's decision on {standard.id} {standard.title} is recorded.")
+        return redirect("ratings:panel", reference=self.inspection.reference)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(standard=self.get_standard(), signed_off=self.signed_off, **kwargs)
+
+
+class SignOffView(PanelMixin, TemplateView):
+    """Check the ratings, then sign them off (which locks them)."""
+
+    template_name = "ratings/sign_off.html"
+
+    def get_context_data(self, **kwargs):
+        ratings = inspection_ratings_get(self.inspection, figures=FINAL)
+        context = {
+            "ratings": ratings,
+            "signed_off": current_sign_off(self.inspection),
+            "problems": sign_off_problems(ratings),
+        }
+        return super().get_context_data(**context, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.ratings_sign_off(inspection=self.inspection, signed_off_by=request.user)
+        except ValidationError as exc:
+            return self.render_to_response(self.get_context_data(errors=exc.messages))
+        messages.success(request, "The ratings are signed off and locked.")
+        return redirect("ratings:ratings", reference=self.inspection.reference)
+
+
+class ReopenView(PanelMixin, FormView):
+    template_name = "ratings/reopen.html"
+    form_class = ReopenForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(signed_off=current_sign_off(self.inspection), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.ratings_reopen(
+                inspection=self.inspection, reopened_by=self.request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc, {"reopen_reason": "reason"})
+            return self.form_invalid(form)
+        messages.success(self.request, "The ratings are reopened. The panel can now record new decisions.")
+        return redirect("ratings:panel", reference=self.inspection.reference)
+
+
+# --- Domain one: the lead inspector's proposals ---------------------------------------------------------------
+
+
+class DomainOneMixin(InspectionMixin):
+    permission = "inspections.propose_domain_one_ratings"
+    refusal = LEAD_ONLY
+
+    def get_standard(self) -> Standard:
+        if not hasattr(self, "_standard"):
+            self._standard = (
+                Standard.objects.filter(
+                    domain__framework=self.inspection.framework,
+                    domain__code="1",
+                    code=self.kwargs["standard"],
+                )
+                .select_related("domain")
+                .first()
+            )
+            if self._standard is None:
+                raise Http404("No domain-one standard with that number.")
+        return self._standard
+
+    def get_key_questions(self) -> list[KeyQuestion]:
+        return list(self.get_standard().key_questions.order_by("order"))
+
+    def proposal_url(self) -> str:
+        return reverse(
+            "ratings:domain-one",
+            kwargs={"reference": self.inspection.reference, "standard": self.get_standard().code},
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            standard=self.get_standard(), signed_off=current_sign_off(self.inspection), **kwargs
+        )
+
+
+class DomainOneProposalView(DomainOneMixin, FormView):
+    template_name = "ratings/domain_one.html"
+    form_class = DomainOneProposalForm
+
+    def get_proposal(self):
+        return (
+            self.inspection.domain_one_proposals.filter(standard=self.get_standard())
+            .prefetch_related("key_question_rationales__key_question")
+            .first()
+        )
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(standard=self.get_standard(), key_questions=self.get_key_questions())
+        proposal = self.get_proposal()
+        kwargs["initial"] = {"version": 0}
+        if proposal is not None:
+            initial = {
+                "rating": proposal.rating,
+                "rationale": proposal.rationale,
+                "version": proposal.version,
+            }
+            for record in proposal.key_question_rationales.all():
+                initial["kq_" + record.key_question.code.replace(".", "_")] = record.rationale
+            kwargs["initial"] = initial
+        return kwargs
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.domain_one_proposal_save(
+                inspection=self.inspection,
+                standard_code=self.get_standard().code,
+                rating=data["rating"],
+                rationale=data["rationale"],
+                key_question_rationales=form.key_question_rationales(),
+                proposed_by=self.request.user,
+                version=data["version"],
+            )
+        except ValidationError as exc:
+            form.add_service_errors(
+                exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+            )
+            return self.form_invalid(form)
+        standard = self.get_standard()
+        messages.success(self.request, f"Your proposed rating for {standard.code} {standard.title} is saved.")
+        return redirect(
+            reverse("ratings:ratings", kwargs={"reference": self.inspection.reference})
+            + f"#standard-{standard.code}"
+        )
+
+    def get_context_data(self, **kwargs):
+        evidence = EvidenceNote.objects.filter(
+            inspection=self.inspection, standard=self.get_standard()
+        ).select_related("key_question", "recorded_by")
+        return super().get_context_data(proposal=self.get_proposal(), evidence=evidence, **kwargs)
+
+
+class EvidenceAddView(DomainOneMixin, FormView):
+    template_name = "ratings/evidence_add.html"
+    form_class = EvidenceNoteForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "key_questions": self.get_key_questions()}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.evidence_note_add(
+                inspection=self.inspection,
+                standard_code=self.get_standard().code,
+                source=data["source"],
+                note=data["note"],
+                key_question_code=data["key_question"] or None,
+                recorded_by=self.request.user,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, "The evidence is added.")
+        return redirect(self.proposal_url())
+
+
+class EvidenceRemoveView(DomainOneMixin, TemplateView):
+    template_name = "ratings/evidence_remove.html"
+
+    def get_note(self) -> EvidenceNote:
+        note = (
+            EvidenceNote.objects.filter(
+                inspection=self.inspection, standard=self.get_standard(), pk=self.kwargs["note"]
+            )
+            .select_related("key_question")
+            .first()
+        )
+        if note is None:
+            raise Http404("No such evidence note.")
+        return note
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(note=self.get_note(), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        note = self.get_note()
+        try:
+            services.evidence_note_remove(inspection=self.inspection, note_id=note.pk)
+        except ValidationError as exc:
+            return self.render_to_response(self.get_context_data(errors=exc.messages))
+        messages.success(request, "The evidence note is removed.")
+        return redirect(self.proposal_url())
