@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q
 
-from cases.models import Case, KeyQuestionAnswer, PromptAnswer
+from cases.models import Case, KeyQuestionAnswer
 from inspections.models import Domain, Inspection
 from inspections.selectors import framework_structure
-from ratings import rules
+from ratings.selectors import CASE_STATUSES, inspection_ratings_get
 from sampling.selectors import sample_settings_for
 
 from . import facts as catalogue
@@ -175,56 +175,45 @@ def renders_of(inspection: Inspection) -> list[Render]:
 # --- the figures from the ratings floor --------------------------------------------------------------------
 
 
-def _counts(model, code_field: str, inspection: Inspection) -> dict[str, tuple[int, int]]:
-    rows = (
-        model.objects.filter(case__inspection=inspection)
-        .values(code_field)
-        .annotate(
-            yes=Count("pk", filter=Q(value="yes")), applicable=Count("pk", filter=Q(value__in=("yes", "no")))
+def ratings_figures(inspection: Inspection) -> tuple[RatingsFigures, tuple[str, ...]]:
+    """The figures and ratings the report prints, from the ratings floor: as the panel signed them off, or
+    provisional until then (and the report is a draft). Also the case statuses that those figures count,
+    so that the sample sentences count the same cases."""
+    ratings = inspection_ratings_get(inspection)
+    standards = {
+        s.id: StandardFigures(
+            s.id,
+            s.rating,
+            tuple(
+                KeyQuestionFigures(kq.id, kq.yes, kq.applicable, kq.percent, kq.lowest, kq.asterisk)
+                for kq in s.key_questions
+            ),
         )
-        .order_by()
-    )
-    return {row[code_field]: (row["yes"], row["applicable"]) for row in rows}
-
-
-def ratings_figures(inspection: Inspection) -> RatingsFigures:
-    """The inspection's figures and ratings, as the report prints them."""
-    kq_counts = _counts(KeyQuestionAnswer, "key_question__code", inspection)
-    prompt_counts = _counts(PromptAnswer, "prompt__code", inspection)
-    standards = {}
-    for domain in framework_structure(inspection.framework):
-        for s in domain["standards"]:
-            if domain["id"] == "1":
-                standards[s["id"]] = StandardFigures(s["id"], None)
-                continue
-            result = rules.standard_compute(
-                s["id"],
-                [
-                    rules.KeyQuestionCount(k["id"], *kq_counts.get(k["id"], (0, 0)))
-                    for k in s["key_questions"]
-                ],
-            )
-            standards[s["id"]] = StandardFigures(
-                s["id"],
-                result.computed_rating,
-                tuple(
-                    KeyQuestionFigures(k.id, k.yes, k.applicable, k.percent, k.lowest)
-                    for k in result.key_questions
-                ),
-            )
-    prompts = {
-        code: PromptFigures(code, yes, applicable, rules.percent(yes, applicable))
-        for code, (yes, applicable) in prompt_counts.items()
+        for s in ratings.standards
     }
-    overall = rules.overall_compute({code: s.rating for code, s in standards.items()})
-    return RatingsFigures(
-        standards, prompts, overall.score, overall.max_score, overall.rating, overall.missing, False
+    prompts = {
+        p.id: PromptFigures(p.id, p.yes, p.answered, p.percent)
+        for s in ratings.standards
+        for kq in s.key_questions
+        for p in kq.prompts
+    }
+    overall = ratings.overall
+    figures = RatingsFigures(
+        standards=standards,
+        prompts=prompts,
+        score=overall.score,
+        max_score=overall.max_score,
+        overall_rating=overall.rating,
+        missing=overall.missing,
+        signed_off=ratings.locked,
     )
+    return figures, CASE_STATUSES[ratings.figures]
 
 
 def report_snapshot(inspection: Inspection) -> dict:
     """The whole report as the PDF and the preview print it, from the data as it is now."""
-    return build_snapshot(report_sources(inspection, ratings=ratings_figures(inspection)))
+    ratings, statuses = ratings_figures(inspection)
+    return build_snapshot(report_sources(inspection, ratings=ratings, statuses=statuses))
 
 
 def export_snapshot(inspection: Inspection) -> dict:
@@ -232,5 +221,5 @@ def export_snapshot(inspection: Inspection) -> dict:
     return export_data(
         inspection=inspection_facts(inspection),
         framework=framework_structure(inspection.framework),
-        ratings=ratings_figures(inspection),
+        ratings=ratings_figures(inspection)[0],
     )

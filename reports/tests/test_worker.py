@@ -11,9 +11,10 @@ from pypdf import PdfReader
 
 from reports import services
 from reports.models import Render, RenderStatus
+from reports.pdf import report_pdf
 
 from .conftest import wait_for
-from .helpers import cheshire_with_content
+from .helpers import cheshire_demo, cheshire_with_content
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +31,8 @@ def finished(render_id):
     return render if render.status in (RenderStatus.READY, RenderStatus.FAILED) else None
 
 
-def test_the_worker_makes_the_pdf_and_the_data_files(cheshire, celery_worker_process):
+def test_the_worker_makes_the_pdf_and_the_data_files(framework, celery_worker_process):
+    cheshire = cheshire_demo()
     pdf = services.render_request(inspection=cheshire, user=cheshire.lead_inspector)
     data = services.render_request(inspection=cheshire, user=cheshire.lead_inspector, format="csv")
     pdf = wait_for(lambda: finished(pdf.pk), what="the PDF")
@@ -41,12 +43,21 @@ def test_the_worker_makes_the_pdf_and_the_data_files(cheshire, celery_worker_pro
     reader = PdfReader(io.BytesIO(content))
     assert len(reader.pages) > 30
     assert "Cheshire Youth Justice Service" in reader.pages[0].extract_text()
-    assert pdf.is_draft and pdf.snapshot["title"].endswith("Cheshire Youth Justice Service")
+    assert not pdf.is_draft and pdf.snapshot["title"].endswith("Cheshire Youth Justice Service")
     assert pdf.snapshot_sha256 and pdf.attempts == 1 and pdf.requested_by == cheshire.lead_inspector
+    # The snapshot kept with the render makes the same file again.
+    assert hashlib.sha256(report_pdf(pdf.snapshot)).hexdigest() == pdf.sha256
     data = wait_for(lambda: finished(data.pk), what="the CSV")
     assert data.status == RenderStatus.READY, data.failure_reason
     rows = list(csv.DictReader(io.StringIO(data.file.read().decode("utf-8-sig"))))
-    assert rows[0]["level"] == "overall"
+    assert (rows[0]["level"], rows[0]["rating"], rows[0]["score"]) == ("overall", "Good", "26")
+    planning = next(r for r in rows if r["key_question"] == "2.2.3" and r["level"] == "key_question")
+    assert (planning["yes"], planning["applicable"], planning["percent_yes"], planning["lowest"]) == (
+        "15",
+        "28",
+        "54",
+        "yes",
+    )
     assert [r["prompt"] for r in rows if r["level"] == "prompt"][:2] == ["2.1.1.a", "2.1.1.b"]
 
 
