@@ -358,7 +358,7 @@ class FactBlockForm(forms.Form):
 class StandardNarrativeForm(forms.Form):
     """A standard's paragraph and the narrative under each of its key questions, saved together."""
 
-    def __init__(self, *args, standard, key_questions, case_based: bool, term: str, **kwargs):
+    def __init__(self, *args, standard, key_questions, case_based: bool, term: str, figures=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.key_questions = key_questions
         self.fields["text"] = _text(
@@ -371,8 +371,16 @@ class StandardNarrativeForm(forms.Form):
         )
         self.fields["standard_version"] = _version()
         layout = [Field.textarea("text", rows=5), "standard_version"]
+        figures = {f.id: f for f in figures.key_questions} if figures else {}
         for kq in key_questions:
-            self.fields[f"kq_{kq.code}"] = _text(f"{kq.code} {with_term(kq.text, term)}", rows=10)
+            hint = ""
+            if (f := figures.get(kq.code)) is not None:
+                shown = f"{f.percent}%" if f.percent is not None else "no applicable case"
+                hint = (
+                    f"Now {f.yes} of {f.applicable} cases ({shown}): write {{kq:{kq.code}}} or "
+                    f"{{kq:{kq.code}:k_of_n}} rather than the number."
+                )
+            self.fields[f"kq_{kq.code}"] = _text(f"{kq.code} {with_term(kq.text, term)}", hint, rows=10)
             self.fields[f"kq_{kq.code}_version"] = _version()
             layout += [
                 Field.textarea(f"kq_{kq.code}", rows=10, label_size=Size.SMALL),

@@ -17,6 +17,7 @@ from accounts.queue import QueueUnavailable
 from cases.models import KeyQuestionAnswer
 from inspections.mixins import ActionFormView, InspectionMixin
 from inspections.models import Domain, KeyQuestion, Standard
+from ratings.selectors import current_sign_off
 
 from . import facts as catalogue
 from . import services
@@ -52,6 +53,7 @@ from .selectors import (
     fact_records,
     fact_warnings,
     flagged_quotes,
+    ratings_figures,
     renders_of,
     report_get,
     report_snapshot,
@@ -160,6 +162,7 @@ class OverviewView(ReportMixin, TemplateView):
             tasks=self.tasks(),
             renders=renders,
             pending=any(r.is_pending for r in renders),
+            sign_off=current_sign_off(self.inspection),
             warnings=fact_warnings(report) if report.pk else [],
             unanonymised=services.examples_needing_anonymising(self.inspection) if report.pk else [],
             can_write=self.request.user.has_perm(WRITE, self.inspection),
@@ -489,6 +492,9 @@ class StandardView(WriteMixin, ActionFormView):
             "key_questions": self.key_questions,
             "case_based": self.standard.domain.is_case_based,
             "term": self.inspection.service.term,
+            "figures": ratings_figures(self.inspection)[0].standards.get(self.standard.code)
+            if self.standard.domain.is_case_based
+            else None,
         }
 
     def get_initial(self):

@@ -55,6 +55,7 @@ def cheshire_demo():
     """The Cheshire demo inspection (ratings/demo_data, ratings signed off) with the demo report's text, led
     by a lead inspector with a name."""
     from accounts.factories import UserFactory
+    from inspections.models import TeamMembership, TeamRole
     from ratings.demo import DEMO_FILE
     from ratings.services import inspection_import
     from reports.demo import DEMO_CONTENT
@@ -63,6 +64,7 @@ def cheshire_demo():
     inspection = inspection_import(document=json.loads(DEMO_FILE.read_text(encoding="utf-8"))).inspection
     inspection.lead_inspector = UserFactory(role="lead_inspector", first_name="Lena", last_name="Lead")
     inspection.save(update_fields=["lead_inspector"])
+    TeamMembership.objects.create(inspection=inspection, user=inspection.lead_inspector, role=TeamRole.LEAD)
     report_content_import(inspection=inspection, data=json.loads(DEMO_CONTENT.read_text(encoding="utf-8")))
     return inspection
 

@@ -10,6 +10,8 @@ from inspections.models import KeyQuestion
 from reports import services
 from reports.models import ContextualFact, Render, RenderStatus, Report
 
+from .helpers import cheshire_demo
+
 pytestmark = pytest.mark.django_db
 
 
@@ -163,3 +165,18 @@ def test_the_inspection_page_links_to_the_report_and_its_latest_pdf(lead, inspec
     assert url("overview", inspection) in page
     assert "Write the report and make its PDF" in page
     assert "Latest PDF: version 3, ready (draft)." in page
+
+
+def test_the_standard_page_shows_each_key_questions_figures_beside_its_text(client, framework):
+    cheshire = cheshire_demo()
+    client.force_login(cheshire.lead_inspector)
+    page = client.get(url("standard", cheshire, code="2.2")).content.decode()
+    assert "Now 15 of 28 cases (54%): write {kq:2.2.3} or {kq:2.2.3:k_of_n} rather than the number." in page
+
+
+def test_the_report_page_says_whether_the_pdf_will_be_a_draft(client, framework, inspection):
+    cheshire = cheshire_demo()
+    client.force_login(cheshire.lead_inspector)
+    assert "the PDF is final, with no DRAFT watermark" in client.get(url("overview", cheshire)).content.decode()
+    client.force_login(inspection.lead_inspector)
+    assert "the PDF is marked DRAFT on every page" in client.get(url("overview", inspection)).content.decode()
