@@ -531,10 +531,21 @@ def _content_problems(inspection: Inspection, data: Mapping) -> list[str]:
         check(f"report.{name}", report.get(name, ""))
     if report.get("isbn") and (p := isbn_problem(report["isbn"])):
         problems.append(f"report.isbn: {p}")
+    dates = [("report.publication_date", report.get("publication_date"))]
+    for i, period in enumerate((data.get("inspection_details") or {}).get("fieldwork") or []):
+        dates += [(f"inspection_details.fieldwork[{i}][{j}]", day) for j, day in enumerate(period)]
+    for path, day in dates:
+        try:
+            if day:
+                datetime.date.fromisoformat(day)
+        except (TypeError, ValueError):
+            problems.append(f"{path}: {day!r} is not a date written YYYY-MM-DD.")
     domains = {d.code for d in Domain.objects.filter(framework=inspection.framework)}
     for code, section in (data.get("domains") or {}).items():
         if code not in domains:
             problems.append(f"domains.{code}: there is no domain {code}.")
+        for name in set(section) - {"summary", "results", "overview"}:
+            problems.append(f"domains.{code}.{name}: a domain has only a summary, results and an overview.")
         for name in ("summary", "results", "overview"):
             check(f"domains.{code}.{name}", section.get(name, ""))
     for i, finding in enumerate(data.get("findings") or []):

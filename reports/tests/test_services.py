@@ -243,6 +243,8 @@ def test_the_demo_content_imports_and_a_bad_document_writes_nothing(inspection):
     data = json.loads(DEMO_CONTENT.read_text(encoding="utf-8"))
     broken = {
         **data,
+        "inspection_details": {"fieldwork": [["2021-07-12", "2021-07-32"]]},
+        "domains": {"1": {"summary": "", "sumary": "typo"}},
         "key_questions": {**data["key_questions"], "2.1.1": "{kq:2.1.1:nonsense}"},
         "facts": {"nothing": {"value": "x"}},
     }
@@ -250,6 +252,11 @@ def test_the_demo_content_imports_and_a_bad_document_writes_nothing(inspection):
         services.report_content_import(inspection=inspection, data=broken)
     assert any(m.startswith("key_questions.2.1.1:") for m in caught.value.messages)
     assert any(m.startswith("facts.nothing:") for m in caught.value.messages)
+    assert (
+        "inspection_details.fieldwork[0][1]: '2021-07-32' is not a date written YYYY-MM-DD."
+        in caught.value.messages
+    )
+    assert any(m.startswith("domains.1.sumary:") for m in caught.value.messages)
     assert not Report.objects.exists()
 
     report = services.report_content_import(inspection=inspection, data=data)

@@ -157,14 +157,14 @@ def test_the_preview_is_the_report_as_html(lead, inspection):
     assert f"An inspection of youth offending services in {inspection.service.name}" in page
 
 
-def test_the_inspection_page_links_to_the_report_and_its_latest_pdf(lead, inspection):
-    Render.objects.create(inspection=inspection, format="pdf", number=3, status=RenderStatus.READY)
-    page = lead.get(
-        reverse("inspections:detail", kwargs={"reference": inspection.reference})
-    ).content.decode()
+def test_the_inspection_page_links_to_the_report(lead, client, inspection, inspector):
+    detail = reverse("inspections:detail", kwargs={"reference": inspection.reference})
+    page = lead.get(detail).content.decode()
     assert url("overview", inspection) in page
     assert "Write the report and make its PDF" in page
-    assert "Latest PDF: version 3, ready (draft)." in page
+    TeamMembershipFactory(inspection=inspection, user=inspector)
+    client.force_login(inspector)
+    assert "Read the report and download its PDF" in client.get(detail).content.decode()
 
 
 def test_the_standard_page_shows_each_key_questions_figures_beside_its_text(client, framework):
@@ -177,6 +177,8 @@ def test_the_standard_page_shows_each_key_questions_figures_beside_its_text(clie
 def test_the_report_page_says_whether_the_pdf_will_be_a_draft(client, framework, inspection):
     cheshire = cheshire_demo()
     client.force_login(cheshire.lead_inspector)
-    assert "the PDF is final, with no DRAFT watermark" in client.get(url("overview", cheshire)).content.decode()
+    assert (
+        "the PDF is final, with no DRAFT watermark" in client.get(url("overview", cheshire)).content.decode()
+    )
     client.force_login(inspection.lead_inspector)
     assert "the PDF is marked DRAFT on every page" in client.get(url("overview", inspection)).content.decode()
