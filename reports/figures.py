@@ -43,6 +43,13 @@ class RatingsFigures:
     missing: tuple[str, ...]  # standards without a rating yet
     signed_off: bool  # the ratings panel has signed off: the report is no longer a draft
 
+    @classmethod
+    def with_overall(cls, *, standards, prompts, overall, signed_off: bool) -> RatingsFigures:
+        """From the standards' and prompts' figures and the rules' OverallResult."""
+        return cls(
+            standards, prompts, overall.score, overall.max_score, overall.rating, overall.missing, signed_off
+        )
+
 
 @dataclass(frozen=True)
 class SampleFigures:

@@ -197,15 +197,8 @@ def ratings_figures(inspection: Inspection) -> tuple[RatingsFigures, tuple[str, 
         for kq in s.key_questions
         for p in kq.prompts
     }
-    overall = ratings.overall
-    figures = RatingsFigures(
-        standards=standards,
-        prompts=prompts,
-        score=overall.score,
-        max_score=overall.max_score,
-        overall_rating=overall.rating,
-        missing=overall.missing,
-        signed_off=ratings.locked,
+    figures = RatingsFigures.with_overall(
+        standards=standards, prompts=prompts, overall=ratings.overall, signed_off=ratings.locked
     )
     return figures, CASE_STATUSES[ratings.figures]
 

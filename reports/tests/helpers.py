@@ -95,14 +95,8 @@ def published_ratings(*, signed_off: bool = True) -> RatingsFigures:
         for p in data["annex2_prompts"]
     }
     overall = rules.overall_compute({code: s.rating for code, s in standards.items()})
-    return RatingsFigures(
-        standards=standards,
-        prompts=prompts,
-        score=overall.score,
-        max_score=overall.max_score,
-        overall_rating=overall.rating,
-        missing=overall.missing,
-        signed_off=signed_off,
+    return RatingsFigures.with_overall(
+        standards=standards, prompts=prompts, overall=overall, signed_off=signed_off
     )
 
 
