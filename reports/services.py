@@ -242,14 +242,6 @@ def addressee_save(
 
 
 @transaction.atomic
-def addressee_delete(*, inspection: Inspection, addressee: Addressee) -> None:
-    if addressee.recommendations.exists():
-        raise ValidationError(
-            f"{addressee.name} still has recommendations: move or delete them before removing the addressee."
-        )
-    addressee.delete()
-
-
 @transaction.atomic
 def recommendation_save(
     *,
@@ -335,10 +327,18 @@ def fact_source_save(
 
 
 @transaction.atomic
-def fact_source_delete(*, inspection: Inspection, source: FactSource) -> None:
-    if source.facts.exists():
+def report_item_delete(*, inspection: Inspection, item) -> None:
+    """Deletes an authored item of the report: a finding, recommendation or example; an addressee with no
+    recommendations left; a source no figure cites."""
+    if item.report.inspection_id != inspection.pk:
+        raise ValidationError("That is not part of this inspection's report.")
+    if isinstance(item, Addressee) and item.recommendations.exists():
+        raise ValidationError(
+            f"{item.name} still has recommendations: move or delete them before removing the addressee."
+        )
+    if isinstance(item, FactSource) and item.facts.exists():
         raise ValidationError("Some figures still cite this source: choose another source for them first.")
-    source.delete()
+    item.delete()
 
 
 def parse_figure(raw: str) -> str:

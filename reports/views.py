@@ -648,12 +648,7 @@ class DeleteView(WriteMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         back, kind, item = self.back_url(), self.kwargs["kind"], self.item
         try:
-            if kind == "addressee":
-                services.addressee_delete(inspection=self.inspection, addressee=item)
-            elif kind == "source":
-                services.fact_source_delete(inspection=self.inspection, source=item)
-            else:
-                item.delete()
+            services.report_item_delete(inspection=self.inspection, item=item)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)

@@ -143,7 +143,7 @@ def test_a_source_in_use_cannot_be_deleted(inspection):
         rows={"population": {"value": "9", "source": source}},
     )
     with pytest.raises(ValidationError, match="still cite"):
-        services.fact_source_delete(inspection=inspection, source=source)
+        services.report_item_delete(inspection=inspection, item=source)
     with pytest.raises(ValidationError, match="organisation and the title"):
         services.fact_source_save(inspection=inspection, user=None, supplied_by="published_statistics")
 
@@ -168,7 +168,7 @@ def test_recommendations_move_within_their_addressee(inspection):
         "do one",
     ]
     with pytest.raises(ValidationError, match="still has recommendations"):
-        services.addressee_delete(inspection=inspection, addressee=addressee)
+        services.report_item_delete(inspection=inspection, item=addressee)
     with pytest.raises(ValidationError, match="already an addressee"):
         services.addressee_save(inspection=inspection, user=None, kind="police", name="the SERVICE")
 

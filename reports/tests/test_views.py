@@ -182,3 +182,17 @@ def test_the_report_page_says_whether_the_pdf_will_be_a_draft(client, framework,
     )
     client.force_login(inspection.lead_inspector)
     assert "the PDF is marked DRAFT on every page" in client.get(url("overview", inspection)).content.decode()
+
+
+def test_deleting_asks_first_and_refuses_an_addressee_that_still_has_recommendations(lead, inspection):
+    addressee = services.addressee_save(inspection=inspection, user=None, kind="police", name="Northshire Police")
+    services.recommendation_save(inspection=inspection, user=None, addressee=addressee, text="train staff")
+    page = lead.get(url("delete", inspection, kind="addressee", pk=addressee.pk)).content.decode()
+    assert "Delete the addressee" in page and "Northshire Police" in page
+    response = lead.post(url("delete", inspection, kind="addressee", pk=addressee.pk), follow=True)
+    assert "still has recommendations" in response.content.decode()
+    recommendation = addressee.recommendations.get()
+    lead.post(url("delete", inspection, kind="recommendation", pk=recommendation.pk))
+    response = lead.post(url("delete", inspection, kind="addressee", pk=addressee.pk), follow=True)
+    assert "The addressee is deleted." in response.content.decode()
+    assert not addressee.__class__.objects.filter(pk=addressee.pk).exists()
