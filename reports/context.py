@@ -419,8 +419,9 @@ class Builder:
             )
         total = self.out_of_court_total()
         ycc = self.subsample(category, "ycc")
-        examined_standards = [t for t in titles if t != "joint working"]
-        examined = "; ".join(examined_standards[:-1]) + f"; and {examined_standards[-1]}"
+        # Joint working with the police, out-of-court only, is said separately below.
+        shared = self.standard_titles()["shared"]
+        examined = "; ".join(shared[:-1]) + f"; and {shared[-1]}"
         ycc_cases = (
             f" in the {plural(ycc, 'youth conditional caution case', 'youth conditional caution cases')}"
         )
@@ -435,6 +436,16 @@ class Builder:
             "work done to safeguard the child. We also looked at the quality of joint working with local police"
             f"{ycc_cases if ycc else ''}."
         )
+
+    def standard_titles(self) -> dict[str, list[str]]:
+        """The case-based domains' standards in lower case, and those both domains have."""
+        court = [s["title"].lower() for s in self.standard_list("2")]
+        out_of_court = [s["title"].lower() for s in self.standard_list("3")]
+        return {
+            "court": court,
+            "out_of_court": out_of_court,
+            "shared": [t for t in court if t in out_of_court],
+        }
 
     def standard_list(self, code: str) -> list[dict]:
         return next(d["standards"] for d in self.domains if d["id"] == code)
@@ -699,10 +710,8 @@ class Builder:
         confidence = confidence_percent(sampling.z)
         interviews = sum(self.s.sample.interviews.values())
         meetings = self.report.meetings_held
-        case_domains = [d for d in self.domains if d["id"] in CATEGORY_OF_DOMAIN]
-        court_titles = [s["title"].lower() for s in case_domains[0]["standards"]] if case_domains else []
-        ooc_titles = [s["title"].lower() for s in case_domains[-1]["standards"]] if case_domains else []
-        shared = [t for t in court_titles if t in ooc_titles]
+        titles = self.standard_titles()
+        court_titles, ooc_titles, shared = titles["court"], titles["out_of_court"], titles["shared"]
         court_only = [t for t in court_titles if t not in shared]
         ooc_only = [t for t in ooc_titles if t not in shared]
 

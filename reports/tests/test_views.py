@@ -185,7 +185,9 @@ def test_the_report_page_says_whether_the_pdf_will_be_a_draft(client, framework,
 
 
 def test_deleting_asks_first_and_refuses_an_addressee_that_still_has_recommendations(lead, inspection):
-    addressee = services.addressee_save(inspection=inspection, user=None, kind="police", name="Northshire Police")
+    addressee = services.addressee_save(
+        inspection=inspection, user=None, kind="police", name="Northshire Police"
+    )
     services.recommendation_save(inspection=inspection, user=None, addressee=addressee, text="train staff")
     page = lead.get(url("delete", inspection, kind="addressee", pk=addressee.pk)).content.decode()
     assert "Delete the addressee" in page and "Northshire Police" in page
