@@ -131,7 +131,10 @@ def test_the_sample_paragraph_is_one_text_in_the_summary_and_the_chapter(sources
         "case of no further action with an intervention." in out_of_court
     )
     assert "We examined the quality of assessment; planning; and implementation and delivery." in out_of_court
-    assert "We examined the quality of assessment; planning; implementation and delivery; and reviewing." in court
+    assert (
+        "We examined the quality of assessment; planning; implementation and delivery; and reviewing."
+        in court
+    )
     assert "For the 12 cases where there were factors related to harm" in out_of_court
     assert "In the 20 cases where safety and wellbeing concerns were identified" in out_of_court
     assert "in the two youth conditional caution cases" in out_of_court
