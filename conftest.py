@@ -33,7 +33,7 @@ def make_user(db):
 
 @pytest.fixture
 def administrator(make_user):
-    return make_user("administrator", is_staff=True, is_superuser=True)
+    return make_user("administrator", is_staff=True)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Name", {"fields": ("first_name", "last_name")}),
-        ("Role", {"fields": ("role", "is_active", "is_staff", "is_superuser", "groups")}),
+        ("Role", {"fields": ("role", "is_active", "is_staff", "is_superuser")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
@@ -26,6 +26,14 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only a superuser (an emergency account made with createsuperuser) may make another superuser;
+        # an administrator granting it would escape the role checks.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly.append("is_superuser")
+        return readonly
 
 
 @admin.register(TwoFactorRequirement)

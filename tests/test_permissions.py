@@ -98,7 +98,7 @@ def test_every_url_has_an_entry():
 def world(make_user, framework):
     inspection = InspectionFactory()
     team = {
-        "administrator": make_user("administrator", is_staff=True, is_superuser=True),
+        "administrator": make_user("administrator", is_staff=True),
         "lead": inspection.lead_inspector,
         "inspector": make_user("inspector"),
         "panel": make_user("panel_member"),

@@ -69,3 +69,20 @@ def test_weak_passwords_are_refused():
     for weak in ("password123", "12345678901234", "short"):
         with pytest.raises(ValidationError):
             validate_password(weak)
+
+
+def test_an_administrator_cannot_make_anyone_a_superuser(client, administrator, inspector):
+    client.force_login(administrator)
+    page = client.get(f"/admin/accounts/user/{inspector.pk}/change/")
+    assert page.status_code == 200
+    assert b'name="is_superuser"' not in page.content
+
+
+def test_administrators_manage_models_but_hold_no_inspection_role(administrator, framework):
+    from inspections.factories import InspectionFactory
+
+    inspection = InspectionFactory()
+    assert administrator.has_perm("accounts.change_user")
+    assert administrator.has_perm("inspections.view_inspection", inspection)
+    assert not administrator.has_perm("inspections.decide_ratings", inspection)
+    assert not administrator.has_perm("inspections.quality_assure", inspection)

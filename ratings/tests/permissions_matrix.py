@@ -4,11 +4,11 @@ from tests.test_permissions import SIGN_IN, team_only
 
 
 def only(role, status=200):
-    """One team role gets `status`, and so does the administrator (a superuser has every permission); the rest
-    of the team 403; an outsider 404 (the inspection is not revealed); anonymous the sign-in page."""
+    """One team role gets `status`; the rest of the team and administrators (who see every inspection but hold
+    none of its roles) 403; an outsider 404 (the inspection is not revealed); anonymous the sign-in page."""
     return {
         "anonymous": SIGN_IN,
-        "administrator": status,
+        "administrator": 403,
         "lead": 403,
         "inspector": 403,
         "panel": 403,

@@ -43,6 +43,5 @@ class Command(BaseCommand):
                     last_name=last,
                     role=role,
                     is_staff=role == Role.ADMINISTRATOR,
-                    is_superuser=role == Role.ADMINISTRATOR,
                 )
         self.stdout.write(f"Created {len(DEMO_USERS)} demo accounts.")
