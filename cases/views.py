@@ -20,6 +20,7 @@ from . import services
 from .forms import CaseFactsForm, ReviewForm, StandardForm, SubmitForm
 from .presenters import conflict_display, facts_summary, judgements_summary, problem_links
 from .selectors import (
+    HISTORY_PAGE_SIZE,
     case_assessment,
     case_events,
     case_get_for,
@@ -351,5 +352,5 @@ class HistoryView(CaseMixin, TemplateView):
     template_name = "cases/history.html"
 
     def get_context_data(self, **kwargs):
-        page = Paginator(case_events(self.case), 50).get_page(self.request.GET.get("page"))
+        page = Paginator(case_events(self.case), HISTORY_PAGE_SIZE).get_page(self.request.GET.get("page"))
         return super().get_context_data(page=page, changes=history_changes(list(page.object_list)), **kwargs)

@@ -423,3 +423,26 @@ def test_a_change_made_while_a_save_is_being_answered_is_sent_with_the_new_versi
     assert page.locator(".govuk-error-message").all_inner_texts() == []
     answer = KeyQuestionAnswer.objects.get(case=court_case, key_question__code="2.1.1")
     assert (answer.value, answer.rationale) == ("yes", "Typed while the first save was being answered.")
+
+
+def test_a_save_the_server_fails_is_kept_and_sent_again(page, team, court_case):
+    """A server error (a restart, say) loses nothing: the change is kept and sent again."""
+    failures = []
+
+    def fail_once(route):
+        if not failures:
+            failures.append(route.request.url)
+            route.fulfill(status=503, body="Service Unavailable")
+        else:
+            route.continue_()
+
+    sign_in(page, team["inspector"], next_url=case_url(court_case, "standards/2.1/"))
+    page.clock.install()
+    page.route("**/autosave/", fail_once)
+    page.locator("#p-2-1-1-d-no").check()
+    expect(page.locator("#autosave-notice")).to_contain_text("Your latest changes have not been saved yet")
+    assert not PromptAnswer.objects.filter(case=court_case).exists()
+    page.clock.fast_forward(20_000)
+    expect(page.locator("[data-slug=p-2-1-1-d] [data-status]")).to_contain_text("Saved at")
+    expect(page.locator("#autosave-notice")).to_be_hidden()
+    assert PromptAnswer.objects.get(case=court_case, prompt__code="2.1.1.d").value == "no"
