@@ -64,3 +64,7 @@ rules.add_perm("inspections.propose_domain_one_ratings", leads_inspection)
 # Inspected services, and the sample of an inspection (population, sizes, draw, swaps, allocation).
 rules.add_perm("inspections.add_service", is_administrator | is_lead_inspector)
 rules.add_perm("inspections.manage_sample", is_administrator | leads_inspection)
+
+# The report (reports app): the lead inspector writes it and makes its PDF and data files.
+rules.add_perm("inspections.write_report", is_administrator | leads_inspection)
+rules.add_perm("inspections.render_report", is_administrator | leads_inspection)

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import yaml
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from accounts.models import User
 
@@ -91,6 +91,9 @@ def framework_load(*, source: dict) -> tuple[FrameworkVersion, str]:
         meta, domains = _normalise(source)
     except (KeyError, TypeError) as exc:
         raise ValidationError(f"Framework file: a required entry is missing or malformed ({exc}).") from exc
+    # Two loads at once (./dev run beside ./dev manage) must not both insert: serialise them.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"framework:{meta['code']}"])
     framework = FrameworkVersion.objects.select_for_update().filter(code=meta["code"]).first()
     if framework is not None:
         unchanged = (

@@ -1,0 +1,86 @@
+"""The report as HTML (preview) and PDF (WeasyPrint), from a snapshot made by `context.build_snapshot`.
+
+WeasyPrint fetches nothing from the network and no file named by input: its URL fetcher serves only the
+report's own static files (the print stylesheet), found through Django's static file finders.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+import re
+from html import unescape
+from urllib.parse import unquote
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+
+LOGGER = logging.getLogger(__name__)
+
+# WeasyPrint resolves the report's relative URLs against this made-up origin; the fetcher serves it.
+BASE_URL = "https://report.invalid/"
+STATIC_PREFIX = f"{BASE_URL}static/"
+SERVED_FOLDER = "reports/"  # only the report's own static files
+STYLESHEET = "reports/print.css"
+CONTENTS_MARKER = "<!-- contents -->"
+_HEADING = re.compile(
+    r'<h(?P<level>[12])\b[^>]*?\bid="(?P<id>[^"]+)"[^>]*?\bdata-contents\b[^>]*>(?P<text>.*?)</h(?P=level)>',
+    re.DOTALL,
+)
+
+
+class ReportFetchRefused(ValueError):
+    """WeasyPrint asked for something other than the report's own static files."""
+
+
+def fetch_static(url: str, headers=None):
+    """WeasyPrint's URL fetcher: the report's static files, and nothing else."""
+    from weasyprint.urls import URLFetcherResponse
+
+    if not url.startswith(STATIC_PREFIX):
+        raise ReportFetchRefused(f"The report may only use its own static files, not {url[:120]}")
+    path = posixpath.normpath(unquote(url[len(STATIC_PREFIX) :].split("?")[0].split("#")[0]))
+    if path.startswith(("/", "..")) or not path.startswith(SERVED_FOLDER):
+        raise ReportFetchRefused(f"The report may only use its own static files, not {url[:120]}")
+    found = finders.find(path)
+    if not found:
+        raise ReportFetchRefused(f"No static file {path}")
+    with open(found, "rb") as file:
+        body = file.read()
+    mime = "text/css" if path.endswith(".css") else "application/octet-stream"
+    return URLFetcherResponse(url, body, {"Content-Type": mime})
+
+
+def contents_entries(html: str) -> list[dict]:
+    """The contents, read from the headings the body actually renders (so they can never differ)."""
+    entries = []
+    for match in _HEADING.finditer(html):
+        text = unescape(re.sub(r"<[^>]+>", "", match.group("text"))).strip()
+        entries.append({"id": match.group("id"), "text": text, "level": int(match.group("level"))})
+    return entries
+
+
+def report_html(snapshot: dict, *, for_pdf: bool) -> str:
+    """The whole report as one HTML document; the contents are built from its own headings."""
+    stylesheet = f"{STATIC_PREFIX}{STYLESHEET}" if for_pdf else static(STYLESHEET)
+    html = render_to_string(
+        "reports/print/report.html", {"r": snapshot, "stylesheet": stylesheet, "for_pdf": for_pdf}
+    )
+    contents = render_to_string("reports/print/contents.html", {"entries": contents_entries(html)})
+    return html.replace(CONTENTS_MARKER, contents, 1)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """WeasyPrint alone: tagged PDF/UA-1, with the title and language from the HTML."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetch_static).write_pdf(
+        # The file identifier is a hash of the content, so the same report always gives the same bytes.
+        pdf_variant="pdf/ua-1",
+        pdf_identifier=True,
+    )
+
+
+def report_pdf(snapshot: dict) -> bytes:
+    return html_to_pdf(report_html(snapshot, for_pdf=True))

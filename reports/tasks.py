@@ -1,0 +1,31 @@
+"""The Celery tasks that make the report's files. `acks_late` (settings) means a task whose worker dies is
+delivered again; `render_run` then picks the render up where it was, and the stale-render sweep catches
+any render whose task was lost altogether."""
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from . import exports, services
+from .models import Render, RenderFormat
+from .pdf import report_pdf
+from .selectors import export_snapshot, report_snapshot
+
+
+def make_file(render: Render) -> tuple[dict, bytes]:
+    """What a render is built from, and the file's bytes."""
+    inspection = render.inspection
+    if render.format == RenderFormat.PDF:
+        snapshot = report_snapshot(inspection)
+        return snapshot, report_pdf(snapshot)
+    data = export_snapshot(inspection)
+    data["is_draft"] = data["status"] != "final"
+    content = exports.to_csv(data) if render.format == RenderFormat.CSV else exports.to_xlsx(data)
+    return data, content
+
+
+@shared_task(bind=True, max_retries=3, default_retry_delay=5)
+def render_task(self, render_id: int) -> None:
+    try:
+        services.render_run(render_id=render_id, make=make_file, task_id=self.request.id or "")
+    except (OperationalError, InterfaceError) as exc:
+        raise self.retry(exc=exc) from exc

@@ -1,0 +1,98 @@
+"""The report's pages in Chromium: Generate PDF, wait for 'Ready', download; accessibility of every page."""
+
+import io
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from audit.models import EventKind, SecurityEvent
+from cases.models import KeyQuestionAnswer
+from conftest import axe_violations, sign_in
+from inspections.models import KeyQuestion
+from reports.models import CaseExample, Finding, Recommendation
+
+from .helpers import cheshire_with_content
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def cheshire(framework):
+    return cheshire_with_content()
+
+
+def test_generate_pdf_wait_for_ready_and_download(page, cheshire, celery_worker_process):
+    sign_in(page, cheshire.lead_inspector, next_url=f"/inspections/{cheshire.reference}/report/")
+    assert page.get_by_role("heading", name="Report", exact=True).is_visible()
+    page.get_by_role("button", name="Generate PDF").click()
+    page.get_by_text("PDF report version 1 is queued.").wait_for()
+    # The page's script follows the render and reloads when it is ready.
+    page.get_by_role("link", name="Download PDF report version 1").wait_for(timeout=180_000)
+    assert page.locator("[data-render-id] .govuk-tag").first.inner_text() == "Ready"
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download PDF report version 1").click()
+    download = download_info.value
+    assert download.suggested_filename == "cheshire-2021-pdf-v1-draft.pdf"
+    content = Path(download.path()).read_bytes()
+    assert content.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(content))
+    assert any(p.extract_text().startswith("Ratings") for p in reader.pages[3:7])
+    assert SecurityEvent.objects.filter(kind=EventKind.DOWNLOAD, user=cheshire.lead_inspector).count() == 1
+
+
+def test_every_report_page_has_no_serious_accessibility_problem(new_page, cheshire):
+    kq = KeyQuestion.objects.get(standard__domain__framework=cheshire.framework, code="2.1.1")
+    answer = KeyQuestionAnswer.objects.create(
+        case=cheshire.cases.get(reference="CH-C34"), key_question=kq, value="yes", quote="Thorough work."
+    )
+    page = new_page(javascript=True)
+    sign_in(page, cheshire.lead_inspector)
+    base = f"/inspections/{cheshire.reference}/report"
+    finding = Finding.objects.filter(report__inspection=cheshire).first()
+    recommendation = Recommendation.objects.filter(report__inspection=cheshire).first()
+    example = CaseExample.objects.filter(report__inspection=cheshire).first()
+    pages = [
+        "/",
+        "/details/",
+        "/domains/1/",
+        "/domains/2/findings/add/",
+        f"/findings/{finding.pk}/",
+        "/recommendations/",
+        "/addressees/add/",
+        f"/recommendations/{recommendation.pk}/",
+        "/facts/",
+        "/facts/additional_caseload/",
+        "/facts/sources/add/",
+        "/standards/1.3/",
+        "/standards/2.1/",
+        f"/examples/{example.pk}/",
+        f"/delete/finding/{finding.pk}/",
+        "/preview/",
+    ]
+    for path in pages:
+        page.goto(base + path)
+        assert page.title(), path
+        assert axe_violations(page) == [], path
+    page.goto(base + "/standards/2.1/")
+    assert page.get_by_text("Thorough work.").is_visible()
+    assert answer.pk
+
+
+def test_an_unknown_token_is_shown_on_the_page_with_and_without_javascript(new_page, cheshire):
+    for javascript in (False, True):
+        page = new_page(javascript=javascript)
+        sign_in(
+            page, cheshire.lead_inspector, next_url=f"/inspections/{cheshire.reference}/report/standards/2.2/"
+        )
+        page.get_by_label(
+            "2.2.1 Does planning focus sufficiently on supporting the child's desistance?"
+        ).fill("Planning was sound in {kq:2.2.1:k_of_n} cases and {kq:2.2.9} more.")
+        page.get_by_role("button", name="Save the text").click()
+        assert page.title().startswith("Error: ")
+        summary = page.locator(".govuk-error-summary")
+        assert (
+            "there is no key question 2.2.9 of domain two or three in the framework" in summary.inner_text()
+        )
+        if javascript:
+            assert axe_violations(page) == []

@@ -1,0 +1,91 @@
+"""A real Celery worker makes the report's files: end to end through Redis and the test database."""
+
+import csv
+import hashlib
+import io
+import os
+import signal
+
+import pytest
+from pypdf import PdfReader
+
+from reports import services
+from reports.models import Render, RenderStatus
+from reports.pdf import report_pdf
+
+from .conftest import wait_for
+from .helpers import cheshire_demo, cheshire_with_content
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+DEMO_CASES = ("CH-C04", "CH-C09", "CH-C12", "CH-C34", "CH-O03", "CH-O07")
+
+
+@pytest.fixture
+def cheshire(framework):
+    return cheshire_with_content()
+
+
+def finished(render_id):
+    render = Render.objects.get(pk=render_id)
+    return render if render.status in (RenderStatus.READY, RenderStatus.FAILED) else None
+
+
+def test_the_worker_makes_the_pdf_and_the_data_files(framework, celery_worker_process):
+    cheshire = cheshire_demo()
+    pdf = services.render_request(inspection=cheshire, user=cheshire.lead_inspector)
+    data = services.render_request(inspection=cheshire, user=cheshire.lead_inspector, format="csv")
+    pdf = wait_for(lambda: finished(pdf.pk), what="the PDF")
+    assert pdf.status == RenderStatus.READY, pdf.failure_reason
+    content = pdf.file.read()
+    assert content.startswith(b"%PDF-")
+    assert hashlib.sha256(content).hexdigest() == pdf.sha256 and pdf.size == len(content)
+    reader = PdfReader(io.BytesIO(content))
+    assert len(reader.pages) > 30
+    assert "Cheshire Youth Justice Service" in reader.pages[0].extract_text()
+    assert not pdf.is_draft and pdf.snapshot["title"].endswith("Cheshire Youth Justice Service")
+    assert pdf.snapshot_sha256 and pdf.attempts == 1 and pdf.requested_by == cheshire.lead_inspector
+    # The snapshot kept with the render makes the same file again.
+    assert hashlib.sha256(report_pdf(pdf.snapshot)).hexdigest() == pdf.sha256
+    data = wait_for(lambda: finished(data.pk), what="the CSV")
+    assert data.status == RenderStatus.READY, data.failure_reason
+    rows = list(csv.DictReader(io.StringIO(data.file.read().decode("utf-8-sig"))))
+    assert (rows[0]["level"], rows[0]["rating"], rows[0]["score"]) == ("overall", "Good", "26")
+    planning = next(r for r in rows if r["key_question"] == "2.2.3" and r["level"] == "key_question")
+    assert (planning["yes"], planning["applicable"], planning["percent_yes"], planning["lowest"]) == (
+        "15",
+        "28",
+        "54",
+        "yes",
+    )
+    assert [r["prompt"] for r in rows if r["level"] == "prompt"][:2] == ["2.1.1.a", "2.1.1.b"]
+
+
+def test_a_render_whose_worker_process_dies_is_made_again(cheshire, celery_worker_process):
+    render = services.render_request(inspection=cheshire, user=None)
+    wait_for(
+        lambda: Render.objects.get(pk=render.pk).status == RenderStatus.RENDERING,
+        every=0.05,
+        what="rendering",
+    )
+    for child in celery_worker_process.children():
+        os.kill(child, signal.SIGKILL)  # the pool process making the PDF dies; the worker itself lives on
+    render = wait_for(lambda: finished(render.pk), what="the render made again")
+    assert render.status == RenderStatus.READY, render.failure_reason
+    assert render.attempts == 2
+
+
+def test_asking_for_a_pdf_while_the_queue_is_down_says_so_and_can_be_repeated(client, cheshire, redis_server):
+    client.force_login(cheshire.lead_inspector)
+    url = f"/inspections/{cheshire.reference}/report/renders/"
+    redis_server.stop()
+    try:
+        response = client.post(url, {"format": "pdf"}, follow=True)
+    finally:
+        redis_server.start()
+    assert "job queue is not answering" in response.content.decode()
+    render = Render.objects.get(inspection=cheshire)
+    assert render.status == RenderStatus.FAILED and "Nothing has been lost" in render.failure_reason
+    response = client.post(f"{url}{render.pk}/retry/", follow=True)
+    render.refresh_from_db()
+    assert render.status == RenderStatus.QUEUED and render.failure_reason == ""
