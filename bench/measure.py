@@ -156,6 +156,12 @@ def query_counts(small: Inspection, large: Inspection) -> dict:
 
 
 # --- answer saves under load ----------------------------------------------------------------------------
+def child_env() -> dict:
+    """The environment of a server or worker process: the database this process uses (under pytest, the test
+    database), whatever the environment names."""
+    return {**os.environ, "POSTGRES_DB": connection.settings_dict["NAME"]}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
@@ -163,7 +169,7 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn with workers on 127.0.0.1 and a free port; stopped (its own process only) on exit."""
+    """gunicorn as deployed (config/gunicorn.py) but on 127.0.0.1 and a free port; stopped on exit."""
 
     def __init__(self, workers: int):
         self.port = free_port()
@@ -176,6 +182,8 @@ class Server:
             [
                 str(gunicorn),
                 "config.wsgi",
+                "--config",
+                "config/gunicorn.py",
                 "--bind",
                 f"{HOST}:{self.port}",
                 "--workers",
@@ -186,7 +194,7 @@ class Server:
                 "warning",
             ],
             cwd=settings.BASE_DIR,
-            env=os.environ.copy(),
+            env=child_env(),
             stdout=subprocess.DEVNULL,
             stderr=self.log,
         )
@@ -373,7 +381,7 @@ def _db_now():
 
 def _lost(threads, since) -> int:
     """Acknowledged saves missing from the database: a final value or version that differs from the last one
-    acknowledged, plus any shortfall of history events (one per acknowledged change) since the start."""
+    acknowledged, plus any shortfall of history update events (one per acknowledged change) since the start."""
     lost = 0
     for thread in threads:
         stored = {
@@ -383,7 +391,9 @@ def _lost(threads, since) -> int:
             )
         }
         lost += sum(1 for code, ack in thread.acknowledged.items() if stored.get(code) != ack)
-        events = PromptAnswerEvent.objects.filter(case_id=thread.case.pk, pgh_created_at__gte=since).count()
+        events = PromptAnswerEvent.objects.filter(
+            case_id=thread.case.pk, pgh_label="update", pgh_created_at__gte=since
+        ).count()
         lost += max(0, thread.changed - events)
     return lost
 
@@ -393,7 +403,9 @@ def in_subprocess(kind: str, **options) -> dict:
     command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "bench", "--worker", kind]
     for name, value in options.items():
         command += [f"--{name.replace('_', '-')}", str(value)]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=1800, cwd=settings.BASE_DIR)
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=1800, cwd=settings.BASE_DIR, env=child_env()
+    )
     if result.returncode != 0:
         raise RuntimeError(f"the {kind} worker failed:\n{result.stderr[-2000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])

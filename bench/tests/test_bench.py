@@ -90,3 +90,39 @@ def test_the_table_names_every_figure():
     }
     text = table(results)
     assert "NOT EQUAL" in text and "0 lost of 45" in text and "skipped: no demo" in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_quick_bench_runs_end_to_end_over_http_and_loses_no_save(framework, tmp_path):
+    """gunicorn on 127.0.0.1 against the test database; 2 inspectors for 1 s (bounded in count and time)."""
+    import json
+
+    generator.generate(inspections=2, seed=5)
+    output = tmp_path / "latest.json"
+    call_command("bench", seed=5, quick=True, seconds=1, inspectors="2", workers=1, output=str(output))
+    results = json.loads(output.read_text())
+    assert set(results) >= {"ratings", "queries", "load", "report", "exports"}
+    assert set(results["ratings"]) >= {"median_ms", "p95_ms", "queries"}
+    [load] = results["load"]
+    assert set(load) >= {"throughput_per_s", "median_ms", "p95_ms", "errors", "lost", "saves_acknowledged"}
+    assert load["saves_acknowledged"] > 0 and load["errors"] == 0 and load["lost"] == 0
+    assert "skipped" in results["report"]  # no demo inspection in this database
+    assert results["exports"]["inspections"] == 2 and results["exports"]["xlsx_bytes"] > 0
+    assert not measure.Inspection.objects.filter(reference=measure.LOAD_REFERENCE).exists()
+
+
+def test_an_acknowledged_save_missing_from_the_database_counts_as_lost(framework):
+    from types import SimpleNamespace
+
+    generator.generate(inspections=1, seed=6)
+    answer = PromptAnswer.objects.filter(value__in=["yes", "no"]).select_related("prompt", "case").first()
+    since = measure._db_now()
+    kept = SimpleNamespace(
+        case=answer.case, acknowledged={answer.prompt.code: (answer.value, answer.version)}, changed=0
+    )
+    assert measure._lost([kept], since) == 0
+    other = "no" if answer.value == "yes" else "yes"
+    missing = SimpleNamespace(
+        case=answer.case, acknowledged={answer.prompt.code: (other, answer.version + 1)}, changed=1
+    )
+    assert measure._lost([missing], since) == 2  # the value differs and no history event records the change
