@@ -32,7 +32,8 @@ from . import generator
 
 HOST = "127.0.0.1"  # the load generator never talks to anything else
 LOAD_REFERENCE = "BENCH-LOAD"
-BENCH_EMAIL = "bench-{n}@bench.invalid"
+BENCH_DOMAIN = "@bench.invalid"  # a reserved domain: no mail ever reaches anyone
+BENCH_EMAIL = "bench-{n}" + BENCH_DOMAIN
 
 
 def ms(seconds: float) -> float:
@@ -237,6 +238,7 @@ def prepare_load(inspectors: int, password: str, seed: int = 0) -> tuple[Inspect
         for n, case in enumerate(inspection.cases.order_by("pk")[:inspectors], start=100):
             user = _user(n, Role.INSPECTOR)
             user.set_password(password)
+            user.is_active = True
             user.save()
             TeamMembership.objects.create(inspection=inspection, user=user, role=TeamRole.INSPECTOR)
             case.inspector = user
@@ -252,6 +254,11 @@ def delete_load() -> None:
             inspection.delete()
             if not service.inspections.exists():
                 service.delete()
+        # The simulated inspectors keep no way in once the run is over.
+        for user in User.objects.filter(email__endswith=BENCH_DOMAIN, is_active=True):
+            user.set_unusable_password()
+            user.is_active = False
+            user.save(update_fields=["password", "is_active"])
 
 
 class SimulatedInspector(threading.Thread):

@@ -109,6 +109,9 @@ def test_quick_bench_runs_end_to_end_over_http_and_loses_no_save(framework, tmp_
     assert "skipped" in results["report"]  # no demo inspection in this database
     assert results["exports"]["inspections"] == 2 and results["exports"]["xlsx_bytes"] > 0
     assert not measure.Inspection.objects.filter(reference=measure.LOAD_REFERENCE).exists()
+    simulated = list(measure.User.objects.filter(email__endswith=measure.BENCH_DOMAIN))
+    assert len(simulated) == 2  # the rolled-back query-count users are gone
+    assert not any(user.is_active or user.has_usable_password() for user in simulated)
 
 
 def test_an_acknowledged_save_missing_from_the_database_counts_as_lost(framework):

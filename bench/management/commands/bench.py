@@ -45,6 +45,8 @@ class Command(BaseCommand):
         seconds = o["seconds"] or (5 if quick else 30)
         if not 0 < seconds <= 120:
             raise CommandError("--seconds must be more than 0 and at most 120.")
+        if not 1 <= o["workers"] <= 32:
+            raise CommandError("--workers must be from 1 to 32.")
         try:
             ks = [int(k) for k in o["inspectors"].split(",")]
         except ValueError as error:
