@@ -20,4 +20,5 @@ urlpatterns = [
     path("two-factor/set-up/", views.TwoFactorSetUpView.as_view(), name="two-factor-set-up"),
     path("two-factor/code/", views.TwoFactorVerifyView.as_view(), name="two-factor-verify"),
     path("two-factor/turn-off/", views.TwoFactorTurnOffView.as_view(), name="two-factor-turn-off"),
+    path("keep-alive/", views.KeepAliveView.as_view(), name="keep-alive"),
 ]

@@ -11,7 +11,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse, reverse_lazy
@@ -260,3 +260,14 @@ def locked_out(request, original_response=None, credentials=None):
         "failure_limit": settings.AXES_FAILURE_LIMIT,
     }
     return render(request, "accounts/locked_out.html", context, status=429)
+
+
+class KeepAliveView(View):
+    """The timeout warning's "Stay signed in": any request renews the session; this one says for how long."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        if not request.user.is_authenticated:
+            return JsonResponse({"signed_in": False}, status=401)
+        return JsonResponse({"signed_in": True, "idle_seconds": settings.SESSION_COOKIE_AGE})

@@ -69,6 +69,29 @@ class Oversight(models.TextChoices):
     NOT_APPLICABLE = "na", "Not applicable"
 
 
+# The inspector's own judgements about a case (the case facts page), in the order the page asks them.
+FACT_FIELDS = (
+    "rosh_reasonable",
+    "inspector_rosh",
+    "safety_wellbeing_reasonable",
+    "child_safety_factors",
+    "others_safety_factors",
+    "review_needed",
+    "management_oversight",
+    "case_manager_interviewed",
+    "notes",
+)
+# The fields of a case whose changes its history page shows: the judgements, allocation and QA states.
+CASE_HISTORY_FIELDS = ["inspector", "status", *FACT_FIELDS, "returned_reason"]
+
+EDITABLE_STATUSES = frozenset({CaseStatus.NOT_STARTED, CaseStatus.IN_PROGRESS, CaseStatus.RETURNED})
+
+
+@pghistory.track(
+    fields=CASE_HISTORY_FIELDS,
+    model_name="CaseEvent",
+    obj_field=pghistory.ObjForeignKey(related_name="events"),
+)
 class Case(models.Model):
     """One sampled child's case. Its reference, child id, date of birth and case manager never reach a
     publication."""
@@ -130,9 +153,21 @@ class Case(models.Model):
         related_name="approved_cases",
     )
     returned_reason = models.TextField(blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="returned_cases",
+    )
 
     # Optimistic locking of the case facts: a save names the version it started from.
     version = models.PositiveIntegerField(default=1)
+    facts_updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    facts_updated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -156,6 +191,11 @@ class Case(models.Model):
     @property
     def is_youth_conditional_caution(self) -> bool:
         return self.disposal_type == DisposalType.YOUTH_CONDITIONAL_CAUTION
+
+    @property
+    def is_editable(self) -> bool:
+        """Submitted and approved cases are read-only until quality assurance returns them."""
+        return self.status in EDITABLE_STATUSES
 
 
 class AnswerValue(models.TextChoices):
@@ -182,7 +222,10 @@ class KeyQuestionAnswer(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["case", "key_question"], name="one_answer_per_key_question")
+            models.UniqueConstraint(fields=["case", "key_question"], name="one_answer_per_key_question"),
+            models.CheckConstraint(
+                condition=models.Q(value__in=["", *AnswerValue.values]), name="key_question_answer_value"
+            ),
         ]
         indexes = [models.Index(fields=["key_question", "value"])]
 
@@ -200,7 +243,12 @@ class PromptAnswer(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["case", "prompt"], name="one_answer_per_prompt")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "prompt"], name="one_answer_per_prompt"),
+            models.CheckConstraint(
+                condition=models.Q(value__in=["", *AnswerValue.values]), name="prompt_answer_value"
+            ),
+        ]
         indexes = [models.Index(fields=["prompt", "value"])]
 
     def __str__(self):

@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "cases"
 
-urlpatterns: list = []
+case = "<slug:reference>/cases/<int:case_id>/"
+
+urlpatterns = [
+    path("<slug:reference>/my-cases/", views.MyCasesView.as_view(), name="my-cases"),
+    path("<slug:reference>/progress/", views.ProgressView.as_view(), name="progress"),
+    path(case, views.TaskListView.as_view(), name="task-list"),
+    path(f"{case}facts/", views.CaseFactsView.as_view(), name="facts"),
+    path(f"{case}standards/<str:code>/", views.StandardView.as_view(), name="standard"),
+    path(f"{case}autosave/", views.AutosaveView.as_view(), name="autosave"),
+    path(f"{case}check/", views.CheckView.as_view(), name="check"),
+    path(f"{case}review/", views.ReviewView.as_view(), name="review"),
+    path(f"{case}history/", views.HistoryView.as_view(), name="history"),
+]

@@ -16,4 +16,6 @@ MATRIX = {
     "accounts:two-factor-verify": ("get", None, everyone(302)),
     "accounts:two-factor-turn-off": ("post", None, {**everyone(302), "anonymous": SIGN_IN}),
     "health": ("get", None, everyone(200)),
+    # The timeout warning's "Stay signed in": JSON, so a signed-out page learns it rather than being redirected.
+    "accounts:keep-alive": ("post", None, {**everyone(200), "anonymous": 401}),
 }
