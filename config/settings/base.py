@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "sampling",
     "ratings",
     "reports",
+    "bench",
 ]
 
 MIDDLEWARE = [
