@@ -17,7 +17,6 @@ from inspections.models import Domain, Inspection, KeyQuestion, Prompt, Standard
 
 from . import rules
 from .models import FACT_FIELDS, Case, CaseStatus, KeyQuestionAnswer, PromptAnswer
-from .permissions import may
 from .selectors import case_assessment, case_facts, domain_key_questions
 
 # The database enforces the unique and check constraints; checking them here too would cost queries.
@@ -59,7 +58,7 @@ def _name(user) -> str:
 
 def refuse_if_read_only(*, case: Case, user) -> None:
     """Raises PermissionDenied, saying why, if the user may not change the case now."""
-    if not may(user, "cases.assess_case", case):
+    if not user.has_perm("cases.assess_case", case):
         raise PermissionDenied(
             "Only the inspector this case is allocated to, the lead inspector or a quality assurance "
             "inspector can change it."
@@ -367,7 +366,7 @@ def case_submit(*, inspection: Inspection, case_id: int, user) -> Case:
 
 
 def _lock_for_review(*, inspection: Inspection, case_id: int, user) -> Case:
-    if not may(user, "inspections.quality_assure", inspection):
+    if not user.has_perm("inspections.quality_assure", inspection):
         raise PermissionDenied("Only the lead inspector or a quality assurance inspector can review cases.")
     case = Case.objects.select_for_update().filter(inspection=inspection, pk=case_id).first()
     if case is None:

@@ -18,9 +18,9 @@ from inspections.selectors import inspection_get_for
 
 from . import services
 from .forms import CaseFactsForm, ReviewForm, StandardForm, SubmitForm
-from .permissions import may
 from .presenters import conflict_display, facts_summary, judgements_summary, problem_links
 from .selectors import (
+    HISTORY_PAGE_SIZE,
     case_assessment,
     case_events,
     case_get_for,
@@ -67,7 +67,7 @@ class CaseMixin(InspectionMixin):
 
     @property
     def can_edit(self) -> bool:
-        return self.case.is_editable and may(self.request.user, "cases.assess_case", self.case)
+        return self.case.is_editable and self.request.user.has_perm("cases.assess_case", self.case)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(case=self.case, can_edit=self.can_edit, **kwargs)
@@ -103,7 +103,7 @@ class ProgressView(InspectionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             progress=inspection_progress(self.inspection),
-            can_review=may(self.request.user, "inspections.quality_assure", self.inspection),
+            can_review=self.request.user.has_perm("inspections.quality_assure", self.inspection),
             **kwargs,
         )
 
@@ -114,7 +114,7 @@ class TaskListView(CaseMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             assessment=case_assessment(self.case),
-            can_review=may(self.request.user, "inspections.quality_assure", self.inspection),
+            can_review=self.request.user.has_perm("inspections.quality_assure", self.inspection),
             **kwargs,
         )
 
@@ -315,7 +315,7 @@ class ReviewView(CaseMixin, TemplateView):
     template_name = "cases/review.html"
 
     def load(self, **kwargs) -> None:
-        if not may(self.request.user, "inspections.quality_assure", self.inspection):
+        if not self.request.user.has_perm("inspections.quality_assure", self.inspection):
             raise PermissionDenied(
                 "Only the lead inspector or a quality assurance inspector can review cases."
             )
@@ -352,5 +352,5 @@ class HistoryView(CaseMixin, TemplateView):
     template_name = "cases/history.html"
 
     def get_context_data(self, **kwargs):
-        page = Paginator(case_events(self.case), 50).get_page(self.request.GET.get("page"))
+        page = Paginator(case_events(self.case), HISTORY_PAGE_SIZE).get_page(self.request.GET.get("page"))
         return super().get_context_data(page=page, changes=history_changes(list(page.object_list)), **kwargs)

@@ -9,7 +9,7 @@ STATUS_TAG_COLOURS = {
     "not_started": "govuk-tag--grey",
     "in_progress": "govuk-tag--light-blue",
     "submitted": "govuk-tag--blue",
-    "returned": "govuk-tag--red",
+    "returned": "govuk-tag--orange",
     "approved": "govuk-tag--green",
 }
 

@@ -426,16 +426,16 @@ def test_the_timeout_warning_is_on_every_signed_in_page(client, team):
     assert 'data-idle-seconds="1800"' in page
 
 
-def test_the_inspection_page_links_to_the_assessment_with_what_is_waiting(client, team, court_case):
-    answer_whole_case(
-        CaseFactory(inspection=team["inspection"], inspector=team["colleague"]), status=CaseStatus.SUBMITTED
-    )
+def test_the_inspection_page_links_to_the_assessment(client, team, court_case):
     inspection_url = reverse("inspections:detail", kwargs={"reference": team["inspection"].reference})
     client.force_login(team["inspector"])
     page = text(client.get(inspection_url))
-    assert "Assess your cases</a>: 1 allocated to you" in page
+    assert (
+        f'href="{reverse("cases:my-cases", kwargs={"reference": team["inspection"].reference})}">Assess your cases'
+        in page
+    )
     assert "waiting for your quality assurance" not in page
     client.force_login(team["lead"])
-    page = text(client.get(inspection_url))
-    assert "Assess your cases" not in page
-    assert "Progress of the case assessments</a>: 1 case waiting for your quality assurance" in page
+    assert "Progress of the case assessments</a>, and the cases waiting for your quality assurance" in text(
+        client.get(inspection_url)
+    )

@@ -181,13 +181,12 @@ Autosave.prototype.send = async function (key, { keepalive = false } = {}) {
       body: JSON.stringify(body),
     });
   } catch {
-    this.inFlight.delete(key);
-    this.requeue(key, entry.fields);
-    this.showNotice(
-      "Your latest changes have not been saved yet",
-      "The service cannot be reached. Your changes are kept in this browser and will be saved when the connection returns.",
-    );
-    setTimeout(() => this.send(key), RETRY_MS);
+    this.unreachable(key, entry.fields);
+    return;
+  }
+  if (response.status >= 500) {
+    // The server failed (a restart, say): nothing was saved, so keep the change and try again.
+    this.unreachable(key, entry.fields);
     return;
   }
   // Still in flight until the answer is read and the new version taken: a change made meanwhile waits, so
@@ -201,6 +200,16 @@ Autosave.prototype.send = async function (key, { keepalive = false } = {}) {
   else this.refused(key, row, entry.fields, answer.message || "Your change could not be saved.");
   if (!this.stopped && this.pending.has(key)) this.send(key);
   else if (this.restoring && !this.pending.size && !this.inFlight.size) this.restored();
+};
+
+Autosave.prototype.unreachable = function (key, fields) {
+  this.inFlight.delete(key);
+  this.requeue(key, fields);
+  this.showNotice(
+    "Your latest changes have not been saved yet",
+    "The service cannot be reached. Your changes are kept in this browser and will be saved when the connection returns.",
+  );
+  setTimeout(() => this.send(key), RETRY_MS);
 };
 
 Autosave.prototype.requeue = function (key, fields) {
