@@ -88,7 +88,8 @@ def test_an_unknown_token_is_shown_on_the_page_with_and_without_javascript(new_p
         page.get_by_label(
             "2.2.1 Does planning focus sufficiently on supporting the child's desistance?"
         ).fill("Planning was sound in {kq:2.2.1:k_of_n} cases and {kq:2.2.9} more.")
-        page.get_by_role("button", name="Save the text").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save the text").click()
         assert page.title().startswith("Error: ")
         summary = page.locator(".govuk-error-summary")
         assert (

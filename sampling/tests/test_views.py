@@ -258,7 +258,7 @@ def test_an_inspector_sees_their_own_cases_and_not_the_sample(client, inspection
     ).content.decode()
     assert "Your cases" in page and "Set up the inspection" not in page
     shown = {
-        c.reference for c in Case.objects.filter(inspection=inspection) if f">{c.reference}</th>" in page
+        c.reference for c in Case.objects.filter(inspection=inspection) if f">{c.reference}</a></th>" in page
     }
     assert shown == {c.reference for c in mine}
     assert client.get(url("sample", inspection)).status_code == 403
