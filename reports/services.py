@@ -3,7 +3,9 @@ the renders made by the Celery worker, and the download log."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import errno
 import hashlib
 import json
 import logging
@@ -860,30 +862,66 @@ def _is_transient(exc: Exception) -> bool:
     return isinstance(exc, OperationalError | InterfaceError)
 
 
+# What a person can do about a file the server could not write, by the operating system's error.
+STORE_FAILURES = {
+    errno.ENOSPC: "the server's disk is full",
+    errno.EDQUOT: "the server's storage quota is used up",
+    errno.EFBIG: "the file is larger than the server allows",
+    errno.EROFS: "the server's file store is read-only",
+    errno.EACCES: "the server is not allowed to write to its file store",
+    errno.EPERM: "the server is not allowed to write to its file store",
+    errno.ENOTDIR: "the server's file store folder is missing or is not a folder",
+    errno.ENOENT: "the server's file store folder is missing or is not a folder",
+}
+
+
+def store_failure_reason(exc: OSError) -> str:
+    """The reason a render shows when its file could not be written, in words a lead inspector can pass on."""
+    cause = STORE_FAILURES.get(exc.errno, f"the server could not write it ({exc.strerror or exc})")
+    return (
+        f"The file was made but could not be saved: {cause}. Nothing else has been lost. "
+        "Tell the service's support team, then try again."
+    )
+
+
 def _store(render: Render, snapshot: dict, content: bytes, seconds: float) -> Render:
     digest = hashlib.sha256(content).hexdigest()
     snapshot_json = _canonical_json(snapshot)
+    render.is_draft = bool(
+        snapshot.get("is_draft", True)
+    )  # before naming the file: a final PDF is not "-draft"
+    name = Render.file.field.generate_filename(render, render.filename)
     try:
         with transaction.atomic():
             locked = Render.objects.select_for_update().get(pk=render.pk)
             if locked.status == RenderStatus.READY:
                 return locked
+            locked.is_draft = render.is_draft
             locked.file.save(locked.filename, ContentFile(content), save=False)
             locked.sha256, locked.size = digest, len(content)
             locked.snapshot, locked.snapshot_sha256 = snapshot, hashlib.sha256(snapshot_json).hexdigest()
-            locked.is_draft = bool(snapshot.get("is_draft", True))
             locked.status, locked.finished_at = RenderStatus.READY, timezone.now()
             locked.seconds = Decimal(f"{seconds:.2f}")
             locked.save()
             return locked
     except OSError as exc:
+        LOGGER.exception("Render %s: the file could not be saved as %s", render.pk, name)
+        _remove_partial_file(name)
         Render.objects.filter(pk=render.pk).update(
             status=RenderStatus.FAILED,
-            failure_reason=f"The file was made but could not be stored: {exc.strerror or exc}.",
+            failure_reason=store_failure_reason(exc),
             finished_at=timezone.now(),
             updated_at=timezone.now(),
         )
         return Render.objects.get(pk=render.pk)
+
+
+def _remove_partial_file(name: str) -> None:
+    """A write that failed part way (a full disk) leaves part of a file; no render points at it, so it goes."""
+    storage = Render.file.field.storage
+    with contextlib.suppress(OSError):
+        if storage.exists(name) and not Render.objects.filter(file=name).exists():
+            storage.delete(name)
 
 
 def _canonical_json(data) -> bytes:

@@ -18,9 +18,11 @@ ROOT = Path(__file__).resolve().parents[2]
 class Worker:
     """`celery -A config worker` in a subprocess, against the test database and ./dev test's Redis."""
 
-    def __init__(self, log: Path):
+    def __init__(self, log: Path, *, preexec_fn=None, **environment):
         self.log = log
         self.process = None
+        self.preexec_fn = preexec_fn
+        self.environment = environment
 
     def start(self):
         self.handle = self.log.open("ab")
@@ -39,7 +41,8 @@ class Worker:
                 "--without-heartbeat",
             ],
             cwd=ROOT,
-            env=app_environment(),
+            env=app_environment(**self.environment),
+            preexec_fn=self.preexec_fn,
             stdout=self.handle,
             stderr=subprocess.STDOUT,
         )

@@ -1,5 +1,7 @@
+import errno
 import hashlib
 import json
+import os
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -295,6 +297,32 @@ def test_a_failed_render_records_why_and_can_be_tried_again(inspection):
     assert (retried.status, retried.attempts, retried.failure_reason) == (RenderStatus.QUEUED, 0, "")
     with pytest.raises(ValidationError):
         services.render_retry(render=retried, user=None)
+
+
+def test_a_final_pdf_is_stored_under_its_final_name(inspection):
+    render = services.render_request(inspection=inspection, user=None)
+    made = services.render_run(render_id=render.pk, make=lambda r: ({"is_draft": False}, b"%PDF-final"))
+    assert made.file.name == f"reports/{inspection.reference}/{made.filename}"
+    assert not made.file.name.endswith("-draft.pdf") and made.filename.endswith("-v1.pdf")
+
+
+@pytest.mark.parametrize(
+    "code, words",
+    [
+        (errno.ENOSPC, "the server's disk is full"),
+        (errno.EDQUOT, "the server's storage quota is used up"),
+        (errno.EROFS, "the server's file store is read-only"),
+        (errno.EACCES, "the server is not allowed to write to its file store"),
+        (errno.ENOTDIR, "the server's file store folder is missing or is not a folder"),
+        (errno.EIO, f"the server could not write it ({os.strerror(errno.EIO)})"),
+    ],
+)
+def test_a_file_that_cannot_be_saved_says_why_in_words(code, words):
+    reason = services.store_failure_reason(OSError(code, os.strerror(code)))
+    assert reason == (
+        f"The file was made but could not be saved: {words}. Nothing else has been lost. "
+        "Tell the service's support team, then try again."
+    )
 
 
 def test_a_render_whose_worker_died_is_queued_again_then_failed_after_the_last_attempt(inspection):

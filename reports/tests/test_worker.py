@@ -1,10 +1,14 @@
 """A real Celery worker makes the report's files: end to end through Redis and the test database."""
 
+import contextlib
 import csv
 import hashlib
 import io
 import os
+import resource
 import signal
+import subprocess
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -13,7 +17,7 @@ from reports import services
 from reports.models import Render, RenderStatus
 from reports.pdf import report_pdf
 
-from .conftest import wait_for
+from .conftest import Worker, wait_for
 from .helpers import cheshire_demo, cheshire_with_content
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -89,3 +93,82 @@ def test_asking_for_a_pdf_while_the_queue_is_down_says_so_and_can_be_repeated(cl
     response = client.post(f"{url}{render.pk}/retry/", follow=True)
     render.refresh_from_db()
     assert render.status == RenderStatus.QUEUED and render.failure_reason == ""
+
+
+@contextlib.contextmanager
+def worker_with_media(tmp_path, media: Path, **options):
+    worker = Worker(tmp_path / "worker.log", MEDIA_ROOT=str(media), **options)
+    worker.start()
+    try:
+        yield worker
+    finally:
+        worker.stop()
+
+
+def files_in(folder: Path) -> list[Path]:
+    return [path for path in folder.rglob("*") if path.is_file()]
+
+
+def test_a_render_into_an_unwritable_media_folder_fails_with_the_reason_and_can_be_tried_again(
+    cheshire, tmp_path, client
+):
+    media = tmp_path / "media"
+    media.write_text("A file where the media folder should be: nobody, not even root, can write inside it.")
+    with worker_with_media(tmp_path, media):
+        render = services.render_request(inspection=cheshire, user=cheshire.lead_inspector)
+        render = wait_for(lambda: finished(render.pk), what="the render to end")
+        assert render.status == RenderStatus.FAILED
+        assert "could not be saved: the server's file store folder is missing or is not a folder" in (
+            render.failure_reason
+        )
+        assert not render.file and render.size is None and render.finished_at is not None
+        client.force_login(cheshire.lead_inspector)
+        page = client.get(f"/inspections/{cheshire.reference}/report/").content.decode()
+        assert "Failed" in page and "Tell the service&#x27;s support team, then try again." in page
+
+        media.unlink()  # support mends the folder; the same worker then saves the file
+        media.mkdir()
+        services.render_retry(render=render, user=cheshire.lead_inspector)
+        render = wait_for(lambda: finished(render.pk), what="the render tried again")
+    assert render.status == RenderStatus.READY, render.failure_reason
+    (saved,) = files_in(media)  # the test settings keep media in a "test" folder under MEDIA_ROOT
+    assert saved.as_posix().endswith(f"/{render.file.name}")
+    assert hashlib.sha256(saved.read_bytes()).hexdigest() == render.sha256
+
+
+@contextlib.contextmanager
+def small_disk(folder: Path, kib: int):
+    """`folder` with room for only `kib` KiB, for a worker. A tmpfs of that size where this process may mount
+    one (./dev test runs as root in CI); otherwise the worker gets a file-size limit of `kib` KiB, which fails
+    its writes the same way part-way through (EFBIG instead of ENOSPC). Yields the worker's preexec_fn and
+    the words the failure reason should use."""
+    folder.mkdir()
+    mount = ["mount", "-t", "tmpfs", "-o", f"size={kib}k,mode=0777", "tmpfs", str(folder)]
+    if os.geteuid() == 0 and subprocess.run(mount, capture_output=True).returncode == 0:
+        try:
+            yield None, "the server's disk is full"
+        finally:
+            subprocess.run(["umount", str(folder)], check=True)
+        return
+
+    def limit_file_size():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (kib * 1024, kib * 1024))
+
+    yield limit_file_size, "the file is larger than the server allows"
+
+
+def test_a_render_that_fills_the_disk_fails_with_the_reason_and_leaves_no_part_file(cheshire, tmp_path):
+    media = tmp_path / "media"
+    with (
+        small_disk(media, kib=64) as (preexec_fn, words),
+        worker_with_media(tmp_path, media, preexec_fn=preexec_fn) as worker,
+    ):
+        render = services.render_request(inspection=cheshire, user=cheshire.lead_inspector)
+        render = wait_for(lambda: finished(render.pk), what="the render to end")
+        assert render.status == RenderStatus.FAILED
+        assert f"The file was made but could not be saved: {words}. Nothing else has been lost." in (
+            render.failure_reason
+        )
+        assert not render.file and render.sha256 == "" and render.attempts == 1
+        assert files_in(media) == []  # the part written before the disk filled is removed
+        assert worker.process.poll() is None  # the worker lives on for the next job
