@@ -125,7 +125,7 @@ def test_the_lead_proposes_domain_one_ratings_with_evidence(page, inspection, le
     page.get_by_label("Which key question does it bear on?").select_option("1.2.3")
     page.get_by_label("The evidence").fill("Two team managers described oversight of medium-risk cases.")
     submit(page, "Add the evidence")
-    assert "Two team managers" in page.locator("table").inner_text()
+    assert "Two team managers" in page.get_by_role("table", name="Evidence for 1.2").inner_text()
     assert axe_violations(page) == []
     follow(page, "Remove this evidence note")
     assert axe_violations(page) == []
