@@ -20,7 +20,8 @@ class Rating(models.TextChoices):
 
 @pghistory.track()
 class DomainOneProposal(models.Model):
-    """The lead inspector's proposed rating for a domain-one standard, judged from evidence, not cases."""
+    """The lead inspector's proposed rating for a domain-one standard, judged from evidence (which includes the
+    case-sample figures, kept with it), not rated from the cases."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="domain_one_proposals")
     standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="+")
@@ -30,6 +31,9 @@ class DomainOneProposal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     proposed_at = models.DateTimeField(default=timezone.now)
+    # The case-sample figures the proposal was made on (`selectors.case_figures_record`), shown to the panel
+    # beside the figures as they are now. None: imported, or saved before proposals kept them.
+    case_figures = models.JSONField("case-sample figures it was made on", null=True, blank=True)
     # Optimistic locking: a save names the version it started from.
     version = models.PositiveIntegerField(default=1)
 

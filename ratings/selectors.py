@@ -13,9 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
-from cases.models import AnswerValue, Case, CaseStatus, Category, KeyQuestionAnswer, PromptAnswer
+from cases.models import (
+    AnswerValue,
+    Case,
+    CaseStatus,
+    Category,
+    KeyQuestionAnswer,
+    Level,
+    Oversight,
+    PromptAnswer,
+    YesNo,
+)
 from inspections.models import Applicability, Inspection
 from inspections.selectors import framework_structure
 
@@ -40,6 +50,8 @@ STANDARD_KEYS = (
     "discretion_key_question",
 )
 KEY_QUESTION_KEYS = ("id", "yes", "applicable", "percent", "lowest")
+# Domain-one standards add "case_figures" after "key_questions" (sign-offs from before they were kept lack it).
+CASE_FIGURE_KEYS = ("id", "key_question", "yes", "applicable", "percent")
 
 # yes, applicable (key questions) or yes, answered (prompts), by public id.
 Counts = dict[str, tuple[int, int]]
@@ -77,6 +89,8 @@ class CaseCounts:
     """How many cases of each category are in each state, for the sample sentences and the provisional note."""
 
     by_category_and_status: dict[tuple[str, str], int]
+    # The case-sample figures of the cases in each category and state, (yes, applicable) by id.
+    figures_by_category_and_status: dict[tuple[str, str], Counts] = field(default_factory=dict)
 
     def count(self, *, category: str | None = None, statuses=None) -> int:
         return sum(
@@ -108,10 +122,203 @@ class CaseCounts:
             for category in (Category.COURT, Category.OUT_OF_COURT)
         }
 
+    def case_figures(self, figures: str) -> Counts:
+        """Every case-sample figure, (yes, applicable) by id, over the cases that count in these figures."""
+        totals = dict.fromkeys((kind.id for kind in CASE_FIGURE_KINDS), (0, 0))
+        for (_, status), counts in self.figures_by_category_and_status.items():
+            if status in CASE_STATUSES[figures]:
+                for code, (yes, applicable) in counts.items():
+                    totals[code] = (totals[code][0] + yes, totals[code][1] + applicable)
+        return totals
+
 
 def case_counts(inspection: Inspection) -> CaseCounts:
-    rows = Case.objects.filter(inspection=inspection).values("category", "status").annotate(n=Count("pk"))
-    return CaseCounts({(row["category"], row["status"]): row["n"] for row in rows.order_by()})
+    """Cases by category and state, with their case-sample figures, in one query."""
+    aggregates = {}
+    for kind in CASE_FIGURE_KINDS:
+        aggregates[f"{kind.id}__yes"] = Count("pk", filter=kind.says_so & kind.recorded)
+        aggregates[f"{kind.id}__applicable"] = Count("pk", filter=kind.recorded)
+    rows = (
+        Case.objects.filter(inspection=inspection)
+        .values("category", "status")
+        .annotate(n=Count("pk"), **aggregates)
+        .order_by()
+    )
+    by_group, figures_by_group = {}, {}
+    for row in rows:
+        group = (row["category"], row["status"])
+        by_group[group] = row["n"]
+        figures_by_group[group] = {
+            kind.id: (row[f"{kind.id}__yes"], row[f"{kind.id}__applicable"]) for kind in CASE_FIGURE_KINDS
+        }
+    return CaseCounts(by_group, figures_by_group)
+
+
+# --- Case-sample figures behind domain one ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseFigureKind:
+    """A figure the case sample gives the domain-one ratings (DOMAIN-REPORT.md sections 4.2 and 5): of the
+    cases where the inspector recorded it (`recorded`), how many say so (`says_so`)."""
+
+    id: str
+    label: str
+    standard: str
+    key_question: str | None  # None: the standard as a whole
+    says_so: Q
+    recorded: Q
+
+
+_OVERSIGHT_RECORDED = Q(management_oversight__in=(Oversight.SUFFICIENT, Oversight.INSUFFICIENT))
+_OVERSIGHT_SUFFICIENT = Q(management_oversight=Oversight.SUFFICIENT)
+
+
+def _oversight_by_risk(suffix: str, levels: tuple[str, ...], words: str) -> CaseFigureKind:
+    """Oversight in the cases of the service's risk of serious harm classification (the report splits it so)."""
+    return CaseFigureKind(
+        f"management_oversight_sufficient_{suffix}",
+        f"Management oversight was sufficient, in cases the service classified as {words} risk of serious harm",
+        "1.2",
+        "1.2.3",
+        _OVERSIGHT_SUFFICIENT & Q(rosh__in=levels),
+        _OVERSIGHT_RECORDED & Q(rosh__in=levels),
+    )
+
+
+# In the order the pages list them. Classifications and the inspector's own level speak to the staff's skills
+# (1.2.2), oversight to 1.2.3; the case manager interviews (about training, supervision and leadership) to
+# the staff standard as a whole.
+CASE_FIGURE_KINDS: tuple[CaseFigureKind, ...] = (
+    CaseFigureKind(
+        "rosh_classification_reasonable",
+        "The service's risk of serious harm classification was reasonable",
+        "1.2",
+        "1.2.2",
+        Q(rosh_reasonable=YesNo.YES),
+        Q(rosh_reasonable__in=YesNo.values),
+    ),
+    CaseFigureKind(
+        "safety_wellbeing_classification_reasonable",
+        "The service's safety and wellbeing classification was reasonable",
+        "1.2",
+        "1.2.2",
+        Q(safety_wellbeing_reasonable=YesNo.YES),
+        Q(safety_wellbeing_reasonable__in=YesNo.values),
+    ),
+    CaseFigureKind(
+        "inspector_rosh_agrees",
+        "The inspector's own risk of serious harm level matched the service's",
+        "1.2",
+        "1.2.2",
+        ~Q(inspector_rosh="") & Q(inspector_rosh=F("rosh")),
+        ~Q(inspector_rosh=""),
+    ),
+    CaseFigureKind(
+        "management_oversight_sufficient",
+        "Management oversight was sufficient",
+        "1.2",
+        "1.2.3",
+        _OVERSIGHT_SUFFICIENT,
+        _OVERSIGHT_RECORDED,
+    ),
+    _oversight_by_risk("low", (Level.LOW,), "low"),
+    _oversight_by_risk("medium", (Level.MEDIUM,), "medium"),
+    _oversight_by_risk("high", (Level.HIGH, Level.VERY_HIGH), "high or very high"),
+    CaseFigureKind(
+        "case_manager_interviewed",
+        "The case manager was interviewed",
+        "1.2",
+        None,
+        Q(case_manager_interviewed=True),
+        Q(case_manager_interviewed__isnull=False),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class CaseFigure:
+    """One case-sample figure: `yes` of the `applicable` cases (those where it was recorded)."""
+
+    kind: CaseFigureKind
+    yes: int
+    applicable: int
+
+    @property
+    def id(self) -> str:
+        return self.kind.id
+
+    @property
+    def percent(self) -> int | None:
+        """Rounded as key questions are (half up); None when no case has it recorded: not enough cases."""
+        return rules.percent(self.yes, self.applicable)
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        return (self.yes, self.applicable)
+
+    def as_json(self) -> dict:
+        return {
+            "id": self.id,
+            "key_question": self.kind.key_question,
+            "yes": self.yes,
+            "applicable": self.applicable,
+            "percent": self.percent,
+        }
+
+
+def case_figure_counts(inspection: Inspection, *, figures: str = PROVISIONAL) -> Counts:
+    """Every case-sample figure of the inspection, (yes, applicable) by id, in one query. Provisional figures
+    count submitted and approved cases, final ones approved cases, as the key questions do."""
+    return case_counts(inspection).case_figures(figures)
+
+
+def standard_case_figures(standard_code: str, counts: Counts) -> tuple[CaseFigure, ...]:
+    """The figures that bear on one domain-one standard; a figure missing from `counts` is left out."""
+    return tuple(
+        CaseFigure(kind, *counts[kind.id])
+        for kind in CASE_FIGURE_KINDS
+        if kind.standard == standard_code and kind.id in counts
+    )
+
+
+def case_figures_record(inspection: Inspection, standard_code: str, *, figures: str = PROVISIONAL) -> dict:
+    """What a domain-one proposal keeps of the case-sample figures it was made on, in one query: which figures
+    (provisional or final), how many cases counted, and each figure's (yes, applicable)."""
+    cases = case_counts(inspection)
+    return {
+        "figures": figures,
+        "cases": cases.count(statuses=CASE_STATUSES[figures]),
+        "counts": {
+            f.id: list(f.counts) for f in standard_case_figures(standard_code, cases.case_figures(figures))
+        },
+    }
+
+
+def figures_of_record(standard_code: str, record: dict) -> tuple[CaseFigure, ...]:
+    """The figures of a `case_figures_record`."""
+    return standard_case_figures(standard_code, {code: tuple(c) for code, c in record["counts"].items()})
+
+
+@dataclass(frozen=True)
+class CaseFigureRow:
+    """A figure as it is now beside the one the proposal was made on (None: not kept with the proposal)."""
+
+    now: CaseFigure
+    proposed: CaseFigure | None
+
+    @property
+    def changed(self) -> bool:
+        return self.proposed is not None and self.proposed.counts != self.now.counts
+
+
+def case_figure_rows(figures: tuple[CaseFigure, ...], proposed_on: dict | None) -> tuple[CaseFigureRow, ...]:
+    """Each figure now, with the one a proposal kept (`proposed_on`, a `case_figures_record`) where it has it."""
+    kept = (proposed_on or {}).get("counts", {})
+    return tuple(
+        CaseFigureRow(figure, CaseFigure(figure.kind, *kept[figure.id]) if figure.id in kept else None)
+        for figure in figures
+    )
 
 
 # --- What the ratings pages show ----------------------------------------------------------------------------
@@ -164,6 +371,8 @@ class StandardRatings:
     discretion_key_question: str | None = None
     proposal: DomainOneProposal | None = None
     evidence: list[EvidenceNote] = field(default_factory=list)
+    # Domain one: the case-sample figures that bear on the standard, from the same cases as the rest.
+    case_figures: tuple[CaseFigure, ...] = ()
 
     @property
     def is_case_based(self) -> bool:
@@ -192,6 +401,21 @@ class StandardRatings:
     def decision_out_of_date(self) -> bool:
         return self.decision is not None and not self.decision_applies
 
+    @property
+    def proposed_on(self) -> dict | None:
+        """The case-sample figures the lead inspector's proposal was made on (None: it kept none, having been
+        imported or saved before proposals kept them)."""
+        return self.proposal.case_figures if self.proposal else None
+
+    @cached_property
+    def case_figure_rows(self) -> tuple[CaseFigureRow, ...]:
+        return case_figure_rows(self.case_figures, self.proposed_on)
+
+    @property
+    def case_figures_changed(self) -> tuple[CaseFigureRow, ...]:
+        """The figures that differ from those the proposal was made on."""
+        return tuple(row for row in self.case_figure_rows if row.changed)
+
     def basis(self) -> dict:
         """What a panel decision on this standard rests on; the decision counts only while this is unchanged."""
         if not self.is_case_based:
@@ -202,7 +426,7 @@ class StandardRatings:
         }
 
     def as_json(self) -> dict:
-        return {
+        document = {
             "id": self.id,
             "title": self.title,
             "computed_rating": self.computed_rating,
@@ -221,6 +445,9 @@ class StandardRatings:
                 for kq in self.key_questions
             ],
         }
+        if not self.is_case_based:
+            document["case_figures"] = [figure.as_json() for figure in self.case_figures]
+        return document
 
 
 @dataclass
@@ -264,6 +491,11 @@ class InspectionRatings:
         return {
             p.id: (p.yes, p.answered) for s in self.standards for kq in s.key_questions for p in kq.prompts
         }
+
+    @property
+    def counted_total(self) -> int:
+        """How many case assessments the figures come from."""
+        return sum(self.counted_cases.values())
 
     @property
     def unrated_standards(self) -> list[StandardRatings]:
@@ -355,6 +587,7 @@ def _build(
     kq_counts: Counts,
     prompt_figures: Counts,
     counted_cases: dict[str, int],
+    case_figures: Counts,
     locked: dict | None = None,
 ) -> InspectionRatings:
     inspection = records.inspection
@@ -367,6 +600,8 @@ def _build(
             standard = standard_figures(s, domain["id"], kq_counts, prompt_figures)
             standard.proposal = records.proposals.get(s["id"])
             standard.evidence = records.evidence.get(s["id"], [])
+            if not standard.is_case_based:
+                standard.case_figures = standard_case_figures(s["id"], case_figures)
             _decide(standard, records.decisions.get(s["id"]))
             if locked:
                 # The locked figures are shown as they were signed off, never worked out again.
@@ -455,6 +690,12 @@ def inspection_ratings_get(
             kq_counts=kq_counts,
             prompt_figures={code: tuple(counts) for code, counts in snapshot["prompts"].items()},
             counted_cases=snapshot["cases"],
+            # Sign-offs from before the case-sample figures were kept have none.
+            case_figures={
+                figure["id"]: (figure["yes"], figure["applicable"])
+                for s in snapshot["ratings"]["standards"]
+                for figure in s.get("case_figures", ())
+            },
             locked=snapshot["ratings"],
         )
         ratings.sign_off = sign_off
@@ -466,6 +707,7 @@ def inspection_ratings_get(
         kq_counts=key_question_counts(inspection, figures=figures),
         prompt_figures=prompt_counts(inspection, figures=figures),
         counted_cases=records.cases.counted(figures),
+        case_figures=records.cases.case_figures(figures),
     )
 
 
@@ -487,16 +729,20 @@ def _in_documented_order(document: dict) -> dict:
         "overall": None
         if overall is None
         else {key: overall[key] for key in ("score", "max_score", "rating")},
-        "standards": [
-            {
-                **{key: standard[key] for key in STANDARD_KEYS},
-                "key_questions": [
-                    {key: kq[key] for key in KEY_QUESTION_KEYS} for kq in standard["key_questions"]
-                ],
-            }
-            for standard in document["standards"]
-        ],
+        "standards": [_standard_in_documented_order(standard) for standard in document["standards"]],
     }
+
+
+def _standard_in_documented_order(standard: dict) -> dict:
+    ordered = {
+        **{key: standard[key] for key in STANDARD_KEYS},
+        "key_questions": [{key: kq[key] for key in KEY_QUESTION_KEYS} for kq in standard["key_questions"]],
+    }
+    if "case_figures" in standard:
+        ordered["case_figures"] = [
+            {key: figure[key] for key in CASE_FIGURE_KEYS} for figure in standard["case_figures"]
+        ]
+    return ordered
 
 
 # --- What changed since sign-off -----------------------------------------------------------------------------

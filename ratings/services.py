@@ -31,7 +31,7 @@ from .models import (
     PanelDecision,
     RatingsSignOff,
 )
-from .selectors import FINAL, current_sign_off, inspection_ratings_get
+from .selectors import FINAL, PROVISIONAL, case_figures_record, current_sign_off, inspection_ratings_get
 
 CHANGED_BY_SOMEONE_ELSE = (
     "Someone else saved a change to this while you were editing it. Check what they recorded, then "
@@ -160,7 +160,10 @@ def domain_one_proposal_save(
     proposed_by,
     version: int | None = None,
 ) -> DomainOneProposal:
-    """The lead inspector's proposed rating for a domain-one standard, with a rationale for each key question."""
+    """The lead inspector's proposed rating for a domain-one standard, with a rationale for each key question.
+
+    It keeps the case-sample figures it was made on (the provisional ones the lead inspector sees), so that the
+    panel sees them and is told when the figures it decides on differ."""
     inspection = _locked_inspection(inspection)
     _refuse_if_signed_off(inspection, "change a proposed rating")
     standard = _standard(inspection, standard_code, domain_one=True)
@@ -189,6 +192,7 @@ def domain_one_proposal_save(
     proposal.rationale = rationale.strip()
     proposal.proposed_by = proposed_by
     proposal.proposed_at = timezone.now()
+    proposal.case_figures = case_figures_record(inspection, standard.code, figures=PROVISIONAL)
     proposal.full_clean()
     proposal.save()
     existing = {

@@ -16,8 +16,12 @@ from .forms import DomainOneProposalForm, EvidenceNoteForm, PanelDecisionForm, R
 from .models import EvidenceNote
 from .selectors import (
     FINAL,
+    PROVISIONAL,
+    case_figure_rows,
+    case_figures_record,
     changes_since_sign_off,
     current_sign_off,
+    figures_of_record,
     inspection_ratings_get,
     inspection_ratings_json,
 )
@@ -117,8 +121,10 @@ class PanelDecisionView(PanelMixin, FormView):
     def get_standard(self):
         if not hasattr(self, "_standard"):
             self.signed_off = current_sign_off(self.inspection)
-            ratings = inspection_ratings_get(self.inspection, figures=None if self.signed_off else FINAL)
-            self._standard = ratings.standard(self.kwargs["standard"])
+            self._ratings = inspection_ratings_get(
+                self.inspection, figures=None if self.signed_off else FINAL
+            )
+            self._standard = self._ratings.standard(self.kwargs["standard"])
             if self._standard is None:
                 raise Http404("No standard with that number.")
         return self._standard
@@ -162,7 +168,10 @@ class PanelDecisionView(PanelMixin, FormView):
         return redirect("ratings:panel", reference=self.inspection.reference)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(standard=self.get_standard(), signed_off=self.signed_off, **kwargs)
+        standard = self.get_standard()
+        return super().get_context_data(
+            standard=standard, ratings=self._ratings, signed_off=self.signed_off, **kwargs
+        )
 
 
 class SignOffView(PanelMixin, TemplateView):
@@ -296,10 +305,22 @@ class DomainOneProposalView(DomainOneMixin, FormView):
         )
 
     def get_context_data(self, **kwargs):
-        evidence = EvidenceNote.objects.filter(
-            inspection=self.inspection, standard=self.get_standard()
-        ).select_related("key_question", "recorded_by")
-        return super().get_context_data(proposal=self.get_proposal(), evidence=evidence, **kwargs)
+        standard = self.get_standard()
+        evidence = EvidenceNote.objects.filter(inspection=self.inspection, standard=standard).select_related(
+            "key_question", "recorded_by"
+        )
+        proposal = self.get_proposal()
+        # The figures the proposal will keep when saved: the provisional ones, as on the ratings page.
+        figures = case_figures_record(self.inspection, standard.code, figures=PROVISIONAL)
+        rows = case_figure_rows(figures_of_record(standard.code, figures), proposal and proposal.case_figures)
+        return super().get_context_data(
+            proposal=proposal,
+            evidence=evidence,
+            case_figures=figures,
+            case_figure_rows=rows,
+            case_figures_changed=[row for row in rows if row.changed],
+            **kwargs,
+        )
 
 
 class EvidenceAddView(DomainOneMixin, FormView):

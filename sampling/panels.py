@@ -7,6 +7,9 @@ from inspections.models import TeamRole
 
 from .selectors import cases_allocated_to, setup_progress
 
+NOT_NEEDED = "not_needed"
+IMPORTED_CASES = "The cases were imported from an inspection data file"
+
 
 def setup(request, inspection) -> dict | None:
     """The lead inspector's task list of set-up steps (the rest of the team sees only their own cases)."""
@@ -23,7 +26,13 @@ def setup(request, inspection) -> dict | None:
         f"{population.rows} cases imported, {progress['eligible']} eligible" if population else ""
     )
     draw = progress["draw"]
-    if population is None:
+    # Cases that no draw made came whole from an inspection data file (import_inspection): there is no
+    # population to import and no sample to draw, and the pages would refuse to replace those cases.
+    if draw is None and progress["cases"]:
+        tasks["sample_status"], tasks["sample_hint"] = NOT_NEEDED, IMPORTED_CASES
+        if population is None:
+            tasks["population_status"], tasks["population_hint"] = NOT_NEEDED, IMPORTED_CASES
+    elif population is None:
         tasks["sample_status"], tasks["sample_hint"] = "cannot_start", ""
     elif draw is None:
         tasks["sample_status"], tasks["sample_hint"] = "incomplete", "Check the sizes, then draw"

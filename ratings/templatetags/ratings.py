@@ -29,6 +29,22 @@ def percent_text(value: int | None) -> str:
     return "–" if value is None else f"{value}%"
 
 
+NOT_ENOUGH_CASES = "Not enough cases"
+
+
+@register.filter
+def figure_percent(figure) -> str:
+    """A case-sample figure's percentage, or why there is none."""
+    return NOT_ENOUGH_CASES if figure.percent is None else f"{figure.percent}%"
+
+
+@register.filter
+def figure_text(figure) -> str:
+    """'17 of 23 (74%)', or '0 of 0 (not enough cases)'."""
+    percent = "not enough cases" if figure.percent is None else f"{figure.percent}%"
+    return f"{figure.yes} of {figure.applicable} ({percent})"
+
+
 TRIGGER_LABELS = {
     rules.NEAR_BOUNDARY: "Near a boundary",
     rules.ONE_CASE: "One case",

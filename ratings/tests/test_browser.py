@@ -3,6 +3,7 @@ without JavaScript."""
 
 import pytest
 
+from cases.models import Case
 from conftest import axe_violations, sign_in
 from inspections.factories import TeamMembershipFactory
 from inspections.models import TeamRole
@@ -124,7 +125,7 @@ def test_the_lead_proposes_domain_one_ratings_with_evidence(page, inspection, le
     page.get_by_label("Which key question does it bear on?").select_option("1.2.3")
     page.get_by_label("The evidence").fill("Two team managers described oversight of medium-risk cases.")
     submit(page, "Add the evidence")
-    assert "Two team managers" in page.locator("table").inner_text()
+    assert "Two team managers" in page.get_by_role("table", name="Evidence for 1.2").inner_text()
     assert axe_violations(page) == []
     follow(page, "Remove this evidence note")
     assert axe_violations(page) == []
@@ -139,3 +140,70 @@ def test_the_pages_work_without_javascript(new_page, inspection, panel_member):
     submit(page, "Record the decision")
     assert page.get_by_role("heading", level=1).inner_text() == "Ratings panel"
     assert PanelDecision.objects.get().rating == "good"
+
+
+def record_oversight(inspection, sufficient: int, insufficient: int) -> None:
+    cases = [c.pk for c in inspection.cases.order_by("reference")]
+    inspection.cases.update(management_oversight="", case_manager_interviewed=None)
+    Case.objects.filter(pk__in=cases[:sufficient]).update(management_oversight="sufficient")
+    Case.objects.filter(pk__in=cases[sufficient : sufficient + insufficient]).update(
+        management_oversight="insufficient"
+    )
+
+
+def figure_cells(page, figure: str) -> list[str]:
+    return page.locator(f'tr[data-case-figure="{figure}"] td').all_inner_texts()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_the_lead_proposes_on_the_case_figures_and_the_panel_sees_them(
+    new_page, inspection, lead_inspector, panel_member, javascript
+):
+    record_oversight(inspection, 20, 10)
+    base = f"/inspections/{inspection.reference}/ratings/"
+    page = new_page(javascript=javascript)
+    sign_in(page, lead_inspector, next_url=base + "domain-one/1.2/")
+    assert page.get_by_role("heading", level=1).inner_text() == "1.2 Staff"
+    table = page.get_by_role("table", name="Case-sample figures for 1.2 Staff")
+    assert "Management oversight was sufficient" in table.inner_text()
+    assert figure_cells(page, "management_oversight_sufficient") == ["20 of 30", "67%"]
+    assert figure_cells(page, "case_manager_interviewed") == ["0 of 0", "Not enough cases"]
+    if javascript:
+        assert axe_violations(page) == []
+
+    for code in ("1.2.1", "1.2.2", "1.2.3", "1.2.4"):
+        page.locator(f"#id_kq_{code.replace('.', '_')}").fill(f"On {code}.")
+    page.get_by_label("Requires improvement").check()
+    submit(page, "Save the proposal")
+    assert (
+        "Your proposed rating for 1.2 Staff is saved."
+        in page.locator(".govuk-notification-banner").inner_text()
+    )
+    # The ratings page shows the figures the proposal was made on beside those of now.
+    staff = page.locator("#standard-1\\.2")
+    assert (
+        "Cases when proposed"
+        in staff.get_by_role("table", name="Case-sample figures for 1.2 Staff").inner_text()
+    )
+    if javascript:
+        assert axe_violations(page) == []
+
+    record_oversight(inspection, 18, 13)
+    panel = new_page(javascript=javascript)
+    sign_in(panel, panel_member, next_url=base + "panel/")
+    assert "the case-sample figures have changed since" in panel.locator("#main-content").inner_text()
+    follow(panel, "1.2 Staff")
+    warning = panel.locator("[data-case-figures-changed]").inner_text()
+    assert "The case-sample figures have changed since the proposal for 1.2 was made" in warning
+    assert "20 of 30 (67%) when proposed, 18 of 31 (58%) now" in warning
+    assert figure_cells(panel, "management_oversight_sufficient") == [
+        "18 of 31",
+        "58%",
+        "20 of 30 Changed",
+        "67%",
+    ]
+    if javascript:
+        assert axe_violations(panel) == []
+    panel.locator(".govuk-radios__item:has(.govuk-radios__hint) input[name=rating]").check()
+    submit(panel, "Record the decision")
+    assert PanelDecision.objects.get(standard__code="1.2").rating == "requires_improvement"

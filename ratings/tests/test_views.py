@@ -5,7 +5,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from cases.models import KeyQuestionAnswer
+from cases.models import Case, KeyQuestionAnswer
 from inspections.factories import TeamMembershipFactory
 from inspections.models import TeamRole
 from ratings.models import DomainOneProposal, EvidenceNote, PanelDecision, RatingsSignOff
@@ -268,3 +268,99 @@ def test_a_first_decision_recorded_meanwhile_is_not_overwritten(client, open_ins
     )
     assert "Someone else saved a change to this while you were editing it." in response.content.decode()
     assert PanelDecision.objects.get().rating == "requires_improvement"
+
+
+# --- Domain one's case-sample figures ---------------------------------------------------------------------------
+
+
+def record_oversight(inspection, sufficient: int, insufficient: int) -> None:
+    """The first cases found oversight sufficient, the next ones not; the rest have none recorded."""
+    cases = [c.pk for c in inspection.cases.order_by("reference")]
+    inspection.cases.update(management_oversight="", case_manager_interviewed=None)
+    Case.objects.filter(pk__in=cases[:sufficient]).update(management_oversight="sufficient")
+    Case.objects.filter(pk__in=cases[sufficient : sufficient + insufficient]).update(
+        management_oversight="insufficient"
+    )
+
+
+def test_the_lead_sees_the_case_figures_beside_the_standard_and_the_proposal_keeps_them(
+    client, open_inspection, team, django_assert_max_num_queries
+):
+    record_oversight(open_inspection, 20, 10)
+    client.force_login(team["lead"])
+    target = url("domain-one", open_inspection, standard="1.2")
+    with django_assert_max_num_queries(20):
+        html = client.get(target).content.decode()
+    assert "Case-sample figures for 1.2 Staff</caption>" in html
+    row = html.split('data-case-figure="management_oversight_sufficient"', 1)[1].split("</tr>", 1)[0]
+    assert "Management oversight was sufficient" in row and "Bears on key question 1.2.3" in row
+    assert "20 of 30</td>" in row and "67%</td>" in row
+    interviews = html.split('data-case-figure="case_manager_interviewed"', 1)[1].split("</tr>", 1)[0]
+    assert "0 of 0</td>" in interviews and "Not enough cases</td>" in interviews
+    assert "from the 57 submitted and approved case assessments" in html
+    assert "The proposal kept no figures: it was imported" in html
+    governance = client.get(url("domain-one", open_inspection, standard="1.1")).content.decode()
+    assert "No case-sample figure bears on 1.1 Governance and leadership" in governance
+
+    proposal = DomainOneProposal.objects.get(inspection=open_inspection, standard__code="1.2")
+    client.post(
+        target,
+        {
+            "rating": "requires_improvement",
+            "rationale": "Oversight of medium-risk cases is weak.",
+            **{f"kq_1_2_{n}": "Seen." for n in range(1, 5)},
+            "version": str(proposal.version),
+        },
+    )
+    proposal.refresh_from_db()
+    assert proposal.case_figures["counts"]["management_oversight_sufficient"] == [20, 30]
+    html = client.get(target).content.decode()
+    assert "Cases when proposed" in html and "data-case-figures-changed" not in html
+
+
+def test_the_panel_sees_the_figures_the_proposal_was_made_on_and_is_warned_when_they_change(
+    client, open_inspection, team, django_assert_max_num_queries
+):
+    record_oversight(open_inspection, 20, 10)
+    client.force_login(team["lead"])
+    client.post(
+        url("domain-one", open_inspection, standard="1.2"),
+        {
+            "rating": "requires_improvement",
+            "rationale": "Oversight of medium-risk cases is weak.",
+            **{f"kq_1_2_{n}": "Seen." for n in range(1, 5)},
+            "version": "1",
+        },
+    )
+    client.force_login(team["panel"])
+    decision_page = url("panel-decision", open_inspection, standard="1.2")
+    html = client.get(decision_page).content.decode()
+    assert "Case-sample figures for 1.2 Staff</caption>" in html
+    assert "Cases when proposed" in html and "from the 57 approved case assessments" in html
+    assert "data-case-figures-changed" not in html
+
+    record_oversight(open_inspection, 18, 13)
+    with django_assert_max_num_queries(20):
+        html = client.get(decision_page).content.decode()
+    assert "The case-sample figures have changed since the proposal for 1.2 was made" in html
+    assert "Management oversight was sufficient: 20 of 30 (67%) when proposed, 18 of 31 (58%) now" in html
+    assert "Changed</strong>" in html
+    assert "Proposed: Requires improvement; the case-sample figures have changed since" in (
+        client.get(url("panel", open_inspection)).content.decode()
+    )
+    # The lead inspector is told on the proposal's page too.
+    client.force_login(team["lead"])
+    lead_html = client.get(url("domain-one", open_inspection, standard="1.2")).content.decode()
+    assert "The case-sample figures have changed since the proposal for 1.2 was made" in lead_html
+
+
+def test_an_imported_inspection_needs_no_population_and_no_draw(client, open_inspection, team):
+    client.force_login(team["lead"])
+    html = client.get(reverse("inspections:detail", kwargs={"reference": open_inspection.reference})).content
+    html = html.decode()
+    population = html.split('id="task-population-hint"', 1)[1].split("</li>", 1)[0]
+    assert "The cases were imported from an inspection data file" in population
+    assert "Not needed" in population
+    sample = html.split('id="task-sample-hint"', 1)[1].split("</li>", 1)[0]
+    assert "Not needed" in sample
+    assert reverse("sampling:population", kwargs={"reference": open_inspection.reference}) not in html

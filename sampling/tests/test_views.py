@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from cases.factories import CaseFactory
 from cases.models import Case, CaseStatus
 from inspections.factories import InspectionFactory, TeamMembershipFactory
 from inspections.models import TeamRole
@@ -245,6 +246,33 @@ def test_the_inspection_page_shows_the_lead_the_set_up_steps(lead, inspection, d
     assert "Set up the inspection" in page
     assert "50 cases imported, 50 eligible" in page
     assert "0 of 44 cases allocated" in page
+
+
+def test_the_set_up_steps_say_the_population_and_draw_are_not_needed_for_cases_that_came_whole(
+    lead, inspection
+):
+    detail = reverse("inspections:detail", kwargs={"reference": inspection.reference})
+    page = lead.get(detail).content.decode()
+    assert "Not needed" not in page  # nothing yet: the population is still to import
+
+    # Cases written whole, as import_inspection writes them: no population, no draw.
+    CaseFactory.create_batch(3, inspection=inspection, status=CaseStatus.APPROVED)
+    page = lead.get(detail).content.decode()
+    for task in ("population", "sample"):
+        step = page.split(f'id="task-{task}-hint"', 1)[1].split("</li>", 1)[0]
+        assert "The cases were imported from an inspection data file" in step
+        assert "Not needed" in step and "Incomplete" not in step and "Cannot start yet" not in step
+    assert url("population", inspection) not in page and url("sample", inspection) not in page
+    assert "0 of 3 cases allocated" in page
+
+
+def test_drawn_cases_still_show_the_population_and_draw_as_done(lead, inspection):
+    drawn(inspection)
+    page = lead.get(
+        reverse("inspections:detail", kwargs={"reference": inspection.reference})
+    ).content.decode()
+    assert "Not needed" not in page
+    assert f'href="{url("population", inspection)}"' in page and f'href="{url("sample", inspection)}"' in page
 
 
 def test_an_inspector_sees_their_own_cases_and_not_the_sample(client, inspection, inspector):
