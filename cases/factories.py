@@ -30,6 +30,7 @@ class OutOfCourtCaseFactory(CaseFactory):
 
 # The inspector's judgements on the case facts page, all given (a case ready to submit needs them).
 COMPLETE_FACTS = {
+    "offence_group": "violence_against_the_person",
     "rosh_reasonable": "yes",
     "safety_wellbeing_reasonable": "yes",
     "inspector_rosh": Level.MEDIUM,

@@ -13,7 +13,7 @@ from crispy_forms_gds.layout import (
 from django import forms
 
 from . import rules
-from .models import Case, Level, Oversight, YesNo
+from .models import Case, Category, Level, OffenceGroup, Oversight, YesNo
 from .selectors import KeyQuestionItem, PromptItem, StandardItem
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -57,6 +57,7 @@ class CaseFactsForm(UnsavedAuthorMixin):
     draft; the check page asks for the required ones before the case can be submitted."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    offence_group = choice_field(OffenceGroup.choices, "What was the principal offence?")
     rosh_reasonable = choice_field(YesNo.choices)  # labelled with the case's classification
     inspector_rosh = choice_field(
         Level.choices, "What is your own view of the risk of serious harm to others?"
@@ -96,6 +97,14 @@ class CaseFactsForm(UnsavedAuthorMixin):
             initial[name] = _bool_to_yes_no(initial[name])
         initial["version"] = case.version
         super().__init__(*args, initial={**initial, **kwargs.pop("initial", {})}, **kwargs)
+        self.fields["offence_group"].help_text = (
+            "Choose the offence group of the most serious offence the disposal was for. "
+            + (
+                "The report's table of offence types of the inspected court cases counts it."
+                if case.category == Category.COURT
+                else "It is recorded for out-of-court cases too, but the report counts court cases only."
+            )
+        )
         self.fields["rosh_reasonable"].label = (
             f"Was the case manager's risk of serious harm classification ({case.get_rosh_display().lower()}) "
             "reasonable?"
@@ -122,6 +131,11 @@ class CaseFactsForm(UnsavedAuthorMixin):
         self.helper.layout = Layout(
             Field("version"),
             Field("signed_in_as"),
+            Fieldset(
+                Field.radios("offence_group", legend_size=Size.SMALL, small=True),
+                legend="Offence",
+                legend_size=Size.MEDIUM,
+            ),
             section("Classifications", "rosh_reasonable", "inspector_rosh", "safety_wellbeing_reasonable"),
             section(
                 "Which key questions apply", "child_safety_factors", "others_safety_factors", "review_needed"

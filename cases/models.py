@@ -50,6 +50,27 @@ class Level(models.TextChoices):
     VERY_HIGH = "very_high", "Very high"
 
 
+class OffenceGroup(models.TextChoices):
+    """The principal offence of the case, in the Home Office and Youth Justice Board offence groups. The order is
+    theirs: the report's offence-types table uses it to order groups with the same share."""
+
+    VIOLENCE_AGAINST_THE_PERSON = "violence_against_the_person", "Violence against the person"
+    SEXUAL_OFFENCES = "sexual_offences", "Sexual offences"
+    ROBBERY = "robbery", "Robbery"
+    BURGLARY = "burglary", "Burglary"
+    THEFT_AND_HANDLING = "theft_and_handling", "Theft and handling stolen goods"
+    FRAUD_AND_FORGERY = "fraud_and_forgery", "Fraud and forgery"
+    ARSON = "arson", "Arson"
+    CRIMINAL_DAMAGE = "criminal_damage", "Criminal damage"
+    DRUG_OFFENCES = "drug_offences", "Drug offences"
+    POSSESSION_OF_WEAPONS = "possession_of_weapons", "Possession of weapons"
+    PUBLIC_ORDER_OFFENCES = "public_order_offences", "Public order offences"
+    INDICTABLE_MOTORING = "indictable_motoring", "Motoring offences (indictable)"
+    SUMMARY_MOTORING = "summary_motoring", "Summary motoring offences"
+    BREACH_OF_STATUTORY_ORDER = "breach_of_statutory_order", "Breach of statutory order"
+    OTHER = "other", "Other offences"
+
+
 class CaseStatus(models.TextChoices):
     NOT_STARTED = "not_started", "Not started"
     IN_PROGRESS = "in_progress", "In progress"
@@ -71,6 +92,7 @@ class Oversight(models.TextChoices):
 
 # The inspector's own judgements about a case (the case facts page), in the order the page asks them.
 FACT_FIELDS = (
+    "offence_group",
     "rosh_reasonable",
     "inspector_rosh",
     "safety_wellbeing_reasonable",
@@ -121,7 +143,12 @@ class Case(models.Model):
     )
     status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.NOT_STARTED)
 
-    # The inspector's own judgements about the case (the case facts page).
+    # The inspector's own judgements about the case (the case facts page). The principal offence is recorded
+    # by the inspector from the case file (the population file does not carry it); it feeds the report's
+    # offence-types table.
+    offence_group = models.CharField(
+        "principal offence group", max_length=40, choices=OffenceGroup.choices, blank=True
+    )
     rosh_reasonable = models.CharField(
         "risk of serious harm classification reasonable", max_length=3, choices=YesNo.choices, blank=True
     )

@@ -208,9 +208,19 @@ REQUIRED_FACTS: dict[str, str] = {
 }
 
 
-def facts_problems(values: Mapping[str, object]) -> list[Problem]:
+# Also required of a court case: its principal offence, which the report's offence-types table counts over
+# the court cases (the published table has no out-of-court equivalent).
+REQUIRED_COURT_FACTS: dict[str, str] = {"offence_group": "Give the principal offence group"}
+
+
+def required_facts(*, court: bool) -> dict[str, str]:
+    """The facts a case needs before it is submitted, in the order the case facts page asks them."""
+    return {**REQUIRED_COURT_FACTS, **REQUIRED_FACTS} if court else dict(REQUIRED_FACTS)
+
+
+def facts_problems(values: Mapping[str, object], *, court: bool = False) -> list[Problem]:
     return [
         Problem("facts", name, message)
-        for name, message in REQUIRED_FACTS.items()
+        for name, message in required_facts(court=court).items()
         if values.get(name) in (None, "")
     ]

@@ -33,6 +33,7 @@ from .models import (
     KeyQuestionAnswer,
     KeyQuestionAnswerEvent,
     Level,
+    OffenceGroup,
     Oversight,
     PromptAnswer,
     PromptAnswerEvent,
@@ -168,7 +169,8 @@ class Assessment:
 
     @property
     def facts_status(self) -> str:
-        if not any(getattr(self.case, name) not in (None, "") for name in rules.REQUIRED_FACTS):
+        required = rules.required_facts(court=self.case.category == Category.COURT)
+        if not any(getattr(self.case, name) not in (None, "") for name in required):
             return "not_started"
         return "in_progress" if self.facts_problems else "completed"
 
@@ -225,7 +227,15 @@ def case_assessment(case: Case) -> Assessment:
     return Assessment(
         case=case,
         standards=[StandardItem(s, kqs_by_standard.get(s.pk, [])) for s in standards],
-        facts_problems=rules.facts_problems({name: getattr(case, name) for name in rules.REQUIRED_FACTS}),
+        facts_problems=facts_problems(case),
+    )
+
+
+def facts_problems(case: Case) -> list[rules.Problem]:
+    """The case facts still to give before the case can be submitted."""
+    court = case.category == Category.COURT
+    return rules.facts_problems(
+        {name: getattr(case, name) for name in rules.required_facts(court=court)}, court=court
     )
 
 
@@ -407,6 +417,7 @@ TEXT_FIELDS = {"rationale", "out_of_scope_reason", "quote", "notes", "returned_r
 CHOICE_NAMES = {
     **dict(AnswerValue.choices),
     **dict(Level.choices),
+    **dict(OffenceGroup.choices),
     **dict(Oversight.choices),
     **dict(YesNo.choices),
     **dict(CaseStatus.choices),

@@ -24,6 +24,7 @@ from cases.models import (
     Gender,
     KeyQuestionAnswer,
     Level,
+    OffenceGroup,
     PromptAnswer,
 )
 from inspections.models import Applicability, FrameworkVersion, Inspection, Service, ServiceTerm
@@ -42,6 +43,11 @@ SERVICE_KEYS = {"name", "term"}
 INSPECTION_KEYS = {"reference", "fieldwork_start", "fieldwork_end"}
 INSPECTION_OPTIONAL = {"ratings_signed_off"}
 CASE_KEYS = {"reference", "category", "disposal_type", "gender", "rosh", "safety_wellbeing", "answers"}
+# Beyond DOMAIN.md's example, and optional: what the inspector recorded on the case facts page that the
+# figures and the report depend on. The applicability flags say which sub-samples the case is in (DOMAIN.md
+# section 2); the principal offence group feeds the report's offence-types table. Absent means not recorded.
+CASE_FLAGS = ("child_safety_factors", "others_safety_factors", "review_needed")
+CASE_OPTIONAL = {"offence_group", *CASE_FLAGS}
 DOMAIN_ONE_KEYS = {"standard", "rating", "rationale"}
 # Beyond DOMAIN.md's example, and optional: the lead inspector's rationale for each key question and the
 # evidence notes, so that an exported inspection keeps them.
@@ -80,6 +86,9 @@ class ImportedCase:
     rosh: str
     safety_wellbeing: str
     answers: dict[str, str]
+    offence_group: str = ""
+    # CASE_FLAGS -> True or False, for the flags the file gives (the others stay not recorded).
+    flags: dict[str, bool] = field(default_factory=dict)
 
 
 @dataclass
@@ -303,7 +312,7 @@ def _read_cases(reader: _Reader, value, fw: _Framework) -> tuple[list[ImportedCa
     first_seen: dict[str, int] = {}
     for index, item in enumerate(reader.listing(value, "$.cases")):
         path = path_of("$.cases", index)
-        case = reader.mapping(item, path, CASE_KEYS)
+        case = reader.mapping(item, path, CASE_KEYS, CASE_OPTIONAL)
         if case is None:
             continue
         reference = reader.text(case.get("reference", MISSING), f"{path}.reference", max_length=40)
@@ -335,6 +344,22 @@ def _read_cases(reader: _Reader, value, fw: _Framework) -> tuple[list[ImportedCa
         safety = reader.choice(
             case.get("safety_wellbeing", MISSING), f"{path}.safety_wellbeing", Level.values, "a level"
         )
+        offence = reader.choice(
+            case.get("offence_group", MISSING),
+            f"{path}.offence_group",
+            OffenceGroup.values,
+            "an offence group",
+        )
+        flags = {}
+        for name in CASE_FLAGS:
+            if name not in case:
+                continue
+            if isinstance(case[name], bool):
+                flags[name] = case[name]
+            else:
+                reader.problem(
+                    f"{path}.{name}", "must be true or false (leave it out if it was not recorded)."
+                )
         answers = case.get("answers")
         if "answers" in case and not isinstance(answers, dict):
             reader.problem(
@@ -345,7 +370,11 @@ def _read_cases(reader: _Reader, value, fw: _Framework) -> tuple[list[ImportedCa
         elif category:
             flagged += _check_answers(reader, f"{path}.answers", answers, fw, category, disposal)
         if None not in (reference, category, disposal, gender, rosh, safety) and answers is not None:
-            cases.append(ImportedCase(reference, category, disposal, gender, rosh, safety, dict(answers)))
+            cases.append(
+                ImportedCase(
+                    reference, category, disposal, gender, rosh, safety, dict(answers), offence or "", flags
+                )
+            )
     return cases, flagged
 
 
@@ -561,6 +590,15 @@ def _read_panel_decisions(
 # --- Export -------------------------------------------------------------------------------------------------
 
 
+def _recorded_facts(case: Case) -> dict:
+    """The optional case entries, for those the inspector has recorded, in the documented order."""
+    recorded = {"offence_group": case.offence_group} if case.offence_group else {}
+    for name in CASE_FLAGS:
+        if getattr(case, name) is not None:
+            recorded[name] = getattr(case, name)
+    return recorded
+
+
 def export_document(inspection: Inspection) -> tuple[dict, list[str]]:
     """The inspection as an inspection-data/1 document, and what had to be left out of it, and why.
 
@@ -660,6 +698,7 @@ def export_document(inspection: Inspection) -> tuple[dict, list[str]]:
                 "gender": case.gender,
                 "rosh": case.rosh,
                 "safety_wellbeing": case.safety_wellbeing,
+                **_recorded_facts(case),
                 "answers": dict(sorted(answers[case.pk].items(), key=lambda item: position[item[0]])),
             }
             for case in approved

@@ -354,6 +354,8 @@ def _import_cases(inspection: Inspection, parsed: data_format.ImportedDocument) 
             gender=c.gender,
             rosh=c.rosh,
             safety_wellbeing=c.safety_wellbeing,
+            offence_group=c.offence_group,
+            **c.flags,
             status=CaseStatus.APPROVED,
             submitted_at=now,
             approved_at=now,

@@ -591,7 +591,34 @@ class Builder:
         values = {k: Decimal(r.value) for k, r in self.s.facts.items() if r.value}
         return {
             "blocks": [b for b in shown if b],
-            "warnings": catalogue.subtotal_warnings(values),
+            "offences": self.offence_types(),
+            "warnings": catalogue.subtotal_warnings(values)
+            + catalogue.offence_warnings(self.s.sample.offences),
+        }
+
+    def offence_types(self) -> dict | None:
+        """The share of the inspected court cases in each principal offence group, largest first (groups
+        with the same share in the offence groups' own order), groups with no case left out, and the cases
+        without an offence recorded last, as "Not recorded". None without court cases."""
+        offences = self.s.sample.offences
+        total = sum(offences.values())
+        if not total:
+            return None
+        recorded = sorted(
+            ((label, n) for label, n in offences.items() if label and n), key=lambda item: -item[1]
+        )
+        if offences.get(""):
+            recorded.append((catalogue.NOT_RECORDED, offences[""]))
+        percents = [rules.percent(n, total) for _label, n in recorded]
+        return {
+            "heading": catalogue.OFFENCES_HEADING,
+            "heading_note": "" if sum(percents) == 100 else footnote(catalogue.ROUNDING_NOTE),
+            "title": catalogue.OFFENCES_TITLE,
+            "note": footnote(catalogue.OFFENCES_NOTE),
+            "rows": [
+                {"label": label, "cases": n, "value": table_percent(percent)}
+                for (label, n), percent in zip(recorded, percents, strict=True)
+            ],
         }
 
     # Chapters -------------------------------------------------------------------------------------------

@@ -259,6 +259,29 @@ SUBTOTALS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+# The offence-types table of the inspected court cases (DOMAIN-REPORT.md section 3): computed from the offence
+# each inspector records on the case facts page, never entered here.
+OFFENCES_HEADING = "For children in the inspected cases subject to court disposals"
+OFFENCES_TITLE = "Offence types"
+OFFENCES_NOTE = "Data from the cases assessed during this inspection."
+ROUNDING_NOTE = "Figures do not add up to 100 due to rounding."
+NOT_RECORDED = "Not recorded"
+
+
+def offence_warnings(offences: Mapping[str, int]) -> list[str]:
+    """The court cases with no principal offence recorded, in words (`offences` as SampleFigures has it)."""
+    missing = offences.get("", 0)
+    if not missing:
+        return []
+    total = sum(offences.values())
+    one = missing == 1
+    return [
+        f"{missing} of the {total} inspected court cases {'has' if one else 'have'} no principal offence "
+        f'recorded: the offence types table prints {"it" if one else "them"} as "{NOT_RECORDED}". '
+        "The inspector records the offence on the case's facts page."
+    ]
+
+
 def subtotal_warnings(values: Mapping[str, Decimal | None]) -> list[str]:
     """Every entered total that its entered parts do not add up to, in words."""
     warnings = []

@@ -59,3 +59,6 @@ class SampleFigures:
     interviews: Mapping[str, int]  # category -> case manager interviews held
     # (category, sub-sample) -> cases in it, e.g. ("court", "child_safety") -> 30
     subsamples: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    # The court cases by principal offence group: its label -> number of cases, in the offence groups' own
+    # order; "" -> court cases with no offence recorded.
+    offences: Mapping[str, int] = field(default_factory=dict)

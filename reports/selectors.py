@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q
 
-from cases.models import Case, KeyQuestionAnswer
+from cases.models import Case, Category, KeyQuestionAnswer, OffenceGroup
 from inspections.models import Domain, Inspection
 from inspections.selectors import framework_structure
-from ratings.selectors import CASE_STATUSES, inspection_ratings_get
+from ratings.selectors import CASE_STATUSES, FINAL, PROVISIONAL, current_sign_off, inspection_ratings_get
 from sampling.selectors import sample_settings_for
 
 from . import facts as catalogue
@@ -45,21 +45,37 @@ def token_vocabulary(inspection: Inspection) -> Vocabulary:
 
 
 def sample_figures(inspection: Inspection, *, statuses=None) -> SampleFigures:
-    """The sampled cases by disposal type, and case manager interviews by category, in one query."""
+    """The sampled cases by disposal type, case manager interviews by category, and the court cases by
+    principal offence group, in one query."""
     cases = Case.objects.filter(inspection=inspection)
     if statuses is not None:
         cases = cases.filter(status__in=statuses)
     rows = (
-        cases.values("category", "disposal_type")
+        cases.values("category", "disposal_type", "offence_group")
         .annotate(n=Count("pk"), interviewed=Count("pk", filter=Q(case_manager_interviewed=True)))
         .order_by()
     )
     disposals: dict[str, int] = {}
     interviews: dict[str, int] = {"court": 0, "out_of_court": 0}
+    offences: dict[str, int] = {}
     for row in rows:
         disposals[row["disposal_type"]] = disposals.get(row["disposal_type"], 0) + row["n"]
         interviews[row["category"]] = interviews.get(row["category"], 0) + row["interviewed"]
-    return SampleFigures(disposals=disposals, interviews=interviews)
+        if row["category"] == Category.COURT:
+            group = row["offence_group"] if row["offence_group"] in OffenceGroup.values else ""
+            offences[group] = offences.get(group, 0) + row["n"]
+    return SampleFigures(
+        disposals=disposals,
+        interviews=interviews,
+        offences={
+            **{
+                OffenceGroup(group).label: offences[group]
+                for group in OffenceGroup.values
+                if group in offences
+            },
+            **({"": offences[""]} if "" in offences else {}),
+        },
+    )
 
 
 def inspection_facts(inspection: Inspection) -> dict:
@@ -166,6 +182,13 @@ def fact_records(report: Report) -> dict[str, ContextualFact]:
 def fact_warnings(report: Report) -> list[str]:
     values = {k: Decimal(r.value) for k, r in fact_records(report).items() if r.value}
     return catalogue.subtotal_warnings(values)
+
+
+def offence_warnings(inspection: Inspection) -> list[str]:
+    """The court cases the report counts that have no principal offence recorded, in words: the cases of
+    the final figures once the ratings are signed off, else the submitted and approved ones."""
+    statuses = CASE_STATUSES[FINAL if current_sign_off(inspection) else PROVISIONAL]
+    return catalogue.offence_warnings(sample_figures(inspection, statuses=statuses).offences)
 
 
 def renders_of(inspection: Inspection) -> list[Render]:

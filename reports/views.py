@@ -53,6 +53,7 @@ from .selectors import (
     fact_records,
     fact_warnings,
     flagged_quotes,
+    offence_warnings,
     ratings_figures,
     renders_of,
     report_get,
@@ -163,7 +164,7 @@ class OverviewView(ReportMixin, TemplateView):
             renders=renders,
             pending=any(r.is_pending for r in renders),
             sign_off=current_sign_off(self.inspection),
-            warnings=fact_warnings(report) if report.pk else [],
+            warnings=(fact_warnings(report) if report.pk else []) + offence_warnings(self.inspection),
             unanonymised=services.examples_needing_anonymising(self.inspection) if report.pk else [],
             can_write=self.request.user.has_perm(WRITE, self.inspection),
             can_render=self.request.user.has_perm(RENDER, self.inspection),
@@ -391,6 +392,7 @@ class FactsView(WriteMixin, TemplateView):
             blocks=blocks,
             sources=sources,
             warnings=fact_warnings(self.report) if self.report.pk else [],
+            offence_warnings=offence_warnings(self.inspection),
             **kwargs,
         )
 

@@ -13,6 +13,7 @@ from conftest import axe_violations, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FACTS_ALL_APPLY = {
+    "offence_group": "violence_against_the_person",
     "rosh_reasonable": "yes",
     "inspector_rosh": "medium",
     "safety_wellbeing_reasonable": "yes",
@@ -261,6 +262,44 @@ def test_autosave_then_reload_shows_the_answers(page, team, court_case):
     expect(page.locator("#p-2-1-1-c-no")).to_be_checked()
     expect(page.locator("#kq-2-1-1-rationale")).to_have_value("Saved without pressing any button.")
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('yjis-unsaved')).length") == 0
+
+
+def test_the_principal_offence_is_recorded_on_the_facts_page_with_and_without_javascript(
+    new_page, team, court_case
+):
+    for javascript, offence, label in ((True, "burglary", "Burglary"), (False, "arson", "Arson")):
+        page = new_page(javascript=javascript)
+        if javascript:
+            # Before the offence is recorded, the check page asks for it, and links to the question.
+            sign_in(page, team["inspector"], next_url=case_url(court_case, "check/"))
+            has_title(page, "Check your answers before submitting")
+            page.get_by_role("link", name="Give the principal offence group").click()
+        else:
+            sign_in(page, team["inspector"], next_url=case_url(court_case, "facts/"))
+        has_title(page, "Case facts and your judgements")
+        offence_group = page.get_by_role("group", name="What was the principal offence?")
+        expect(offence_group.get_by_role("radio")).to_have_count(15)
+        if javascript:  # axe runs in the page
+            assert axe_violations(page) == []
+        offence_group.get_by_label(label, exact=True).check()
+        if javascript:
+            wait_for_saves(page)
+            expect(page.locator("#facts-status")).to_contain_text("Saved at")
+            page.reload()
+            expect(page.get_by_label(label, exact=True)).to_be_checked()
+        else:
+            page.get_by_role("button", name="Save and continue").click()
+            expect(page.locator(".govuk-notification-banner")).to_contain_text(
+                "Your judgements about the case have been saved"
+            )
+        court_case.refresh_from_db()
+        assert court_case.offence_group == offence
+        page.goto(case_url(court_case, "check/"))
+        expect(page.locator("main")).to_contain_text(label)
+        expect(page.get_by_role("link", name="Give the principal offence group")).to_have_count(0)
+        if javascript:
+            assert axe_violations(page) == []
+    assert court_case.version == 3
 
 
 def test_the_session_expires_mid_page_and_nothing_typed_is_lost(page, team, court_case):

@@ -169,3 +169,14 @@ def test_facts_problems_name_each_missing_judgement():
     assert "child_safety_factors" not in fields  # False is an answer ("no")
     assert "inspector_rosh" in fields
     assert all(p.code == "facts" for p in problems)
+
+
+def test_a_court_case_needs_its_principal_offence_and_an_out_of_court_case_does_not():
+    court = rules.facts_problems({}, court=True)
+    out_of_court = rules.facts_problems({})
+    assert court[0] == rules.Problem("facts", "offence_group", "Give the principal offence group")
+    assert "offence_group" not in [p.field for p in out_of_court]
+    assert [p.field for p in court[1:]] == [p.field for p in out_of_court]
+    assert "offence_group" not in [
+        p.field for p in rules.facts_problems({"offence_group": "arson"}, court=True)
+    ]

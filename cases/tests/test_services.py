@@ -231,6 +231,36 @@ def test_facts_are_validated(team, court_case):
         save_facts(court_case, team["inspector"], version=1, reference="X")
 
 
+def test_the_principal_offence_is_saved_with_the_facts_versioned_and_in_the_history(team, court_case):
+    saved = save_facts(court_case, team["inspector"], version=1, offence_group="burglary")
+    assert saved.version == 2
+    with pytest.raises(StaleAnswer) as refused:
+        save_facts(court_case, team["lead"], version=1, offence_group="arson")
+    assert refused.value.current["offence_group"] == "burglary"
+    with pytest.raises(ValidationError, match="offence_group"):
+        save_facts(court_case, team["inspector"], version=2, offence_group="shoplifting")
+    court_case.refresh_from_db()
+    assert court_case.offence_group == "burglary"
+    changes = history_changes(list(case_events(court_case)))
+    assert ("Principal offence group", "–", "Burglary") in [(c.what, c.old, c.new) for c in changes]
+
+
+def test_submit_lists_a_court_case_without_its_offence_but_not_an_out_of_court_one(
+    team, court_case, out_of_court_case
+):
+    answer_whole_case(court_case)
+    answer_whole_case(out_of_court_case)
+    Case.objects.filter(pk__in=[court_case.pk, out_of_court_case.pk]).update(offence_group="")
+    court_case.refresh_from_db()
+    assert [p.field for p in case_assessment(court_case).facts_problems] == ["offence_group"]
+    with pytest.raises(ValidationError) as refused:
+        submit(court_case, team["inspector"])
+    assert refused.value.messages == ["Give the principal offence group."]
+    assert submit(out_of_court_case, team["inspector"]).status == CaseStatus.SUBMITTED
+    save_facts(court_case, team["inspector"], version=court_case.version, offence_group="drug_offences")
+    assert submit(court_case, team["inspector"]).status == CaseStatus.SUBMITTED
+
+
 def test_the_facts_suggest_not_applicable_for_sub_sample_key_questions(team, court_case):
     court_case.inspector_rosh = "low"
     court_case.child_safety_factors = False

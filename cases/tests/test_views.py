@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.factories import CaseFactory, answer_whole_case
-from cases.models import Case, CaseStatus, KeyQuestionAnswer, PromptAnswer
+from cases.models import Case, CaseStatus, KeyQuestionAnswer, OffenceGroup, PromptAnswer
 from cases.tests.test_services import save_prompt
 from conftest import PASSWORD
 from inspections.factories import InspectionFactory
@@ -299,6 +299,32 @@ def test_the_facts_page_saves_and_a_stale_post_shows_what_changed(client, team, 
     assert f"{team['inspector']} changed this" in page
     court_case.refresh_from_db()
     assert court_case.inspector_rosh == "high"
+
+
+def test_the_facts_page_records_the_principal_offence_and_the_check_page_asks_for_it(
+    client, team, court_case
+):
+    client.force_login(team["inspector"])
+    page = text(client.get(url("facts", court_case)))
+    assert "What was the principal offence?" in page
+    radios = re.findall(r'<input[^>]*name="offence_group"[^>]*>', page)
+    assert len(radios) == len(OffenceGroup.choices)
+    assert 'id="id_offence_group_1"' in radios[0] and 'value="violence_against_the_person"' in radios[0]
+    check = text(client.get(url("check", court_case)))
+    assert (
+        f'href="{url("facts", court_case)}#id_offence_group_1">Give the principal offence group</a>' in check
+    )
+    response = client.post(url("facts", court_case), {"version": 1, "offence_group": "criminal_damage"})
+    assert response.status_code == 302
+    court_case.refresh_from_db()
+    assert court_case.offence_group == "criminal_damage"
+    check = text(client.get(url("check", court_case)))
+    assert "Give the principal offence group" not in check
+    assert "Criminal damage" in check
+    refused = text(client.post(url("facts", court_case), {"version": 2, "offence_group": "loitering"}))
+    assert "<title>Error: Case facts and your judgements" in refused
+    court_case.refresh_from_db()
+    assert court_case.offence_group == "criminal_damage"
 
 
 # --- check, submit and quality assurance -----------------------------------------------------------------

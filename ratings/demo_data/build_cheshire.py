@@ -304,6 +304,57 @@ OOC_ROSTER = [
     ("CH-O23", "community_resolution", "male", "medium", "medium"),
 ]
 
+# Principal offence group of each court case, as the inspector records it on the case facts page. Designed to
+# the published "Offence types" table of the inspected court cases (report lines 320-336), whose percentages
+# of 34 cases are exact counts: 19 violence against the person (56%), 6 drug offences (18%), 3 burglary (9%),
+# 3 summary motoring offences (9%), and 1 each of fraud and forgery, arson and criminal damage (3%).
+COURT_OFFENCES = {
+    "CH-C01": "violence_against_the_person",
+    "CH-C02": "violence_against_the_person",
+    "CH-C03": "drug_offences",
+    "CH-C04": "violence_against_the_person",
+    "CH-C05": "violence_against_the_person",
+    "CH-C06": "burglary",
+    "CH-C07": "summary_motoring",
+    "CH-C08": "violence_against_the_person",
+    "CH-C09": "drug_offences",
+    "CH-C10": "violence_against_the_person",
+    "CH-C11": "fraud_and_forgery",
+    "CH-C12": "violence_against_the_person",
+    "CH-C13": "drug_offences",
+    "CH-C14": "arson",
+    "CH-C15": "violence_against_the_person",
+    "CH-C16": "burglary",
+    "CH-C17": "violence_against_the_person",
+    "CH-C18": "summary_motoring",
+    "CH-C19": "violence_against_the_person",
+    "CH-C20": "drug_offences",
+    "CH-C21": "violence_against_the_person",
+    "CH-C22": "criminal_damage",
+    "CH-C23": "violence_against_the_person",
+    "CH-C24": "summary_motoring",
+    "CH-C25": "drug_offences",
+    "CH-C26": "violence_against_the_person",
+    "CH-C27": "violence_against_the_person",
+    "CH-C28": "burglary",
+    "CH-C29": "violence_against_the_person",
+    "CH-C30": "violence_against_the_person",
+    "CH-C31": "drug_offences",
+    "CH-C32": "violence_against_the_person",
+    "CH-C33": "violence_against_the_person",
+    "CH-C34": "violence_against_the_person",
+}
+# The published table: offence group -> % of the inspected court cases.
+PUBLISHED_OFFENCE_PERCENT = {
+    "violence_against_the_person": 56,
+    "burglary": 9,
+    "fraud_and_forgery": 3,
+    "arson": 3,
+    "criminal_damage": 3,
+    "drug_offences": 18,
+    "summary_motoring": 9,
+}
+
 # Sample composition stated in the report (executive summary and domain two/three introductions).
 EXPECTED_SAMPLE = {
     "court": {"community": 31, "custodial": 3},
@@ -645,6 +696,12 @@ def generate(framework, published):
     for c in cases:
         r = c["reference"]
         domain = "2" if c["category"] == "court" else "3"
+        # What the inspector recorded on the case facts page: the offence (court cases), and the applicability
+        # flags that put the case in the sub-samples (the same decisions as in_scope).
+        recorded = {"offence_group": COURT_OFFENCES[r]} if r in COURT_OFFENCES else {}
+        recorded["child_safety_factors"] = c["safety_wellbeing"] != "low"
+        recorded["others_safety_factors"] = c["rosh"] != "low"
+        recorded["review_needed"] = c["review"]
         ordered = {}
         for kq_id in kq_ids:
             if domain_of(kq_id) != domain:
@@ -661,6 +718,7 @@ def generate(framework, published):
                 "gender": c["gender"],
                 "rosh": c["rosh"],
                 "safety_wellbeing": c["safety_wellbeing"],
+                **recorded,
                 "answers": ordered,
             }
         )
@@ -816,6 +874,15 @@ def coherence_problems(document, framework):
         for tag, (field, expected) in facts.items():
             if member.get(tag) is not None and member[tag] != expected:
                 problems.append(f"{ref}: {field} {case[field]} but {tag} membership is {member[tag]}")
+        # The inspector's applicability flags agree with the sub-sample decisions.
+        flags = {
+            "child_safety_subsample": "child_safety_factors",
+            "others_safety_subsample": "others_safety_factors",
+            "review_needed": "review_needed",
+        }
+        for tag, flag in flags.items():
+            if member.get(tag) is not None and case.get(flag) != member[tag]:
+                problems.append(f"{ref}: {flag} {case.get(flag)} but {tag} membership is {member[tag]}")
     return problems
 
 
@@ -875,6 +942,16 @@ def check(framework, published, targets, framework_notes):
         )
     if len({c["reference"] for c in cases}) != len(cases):
         failures.append("duplicate case references")
+    offences = Counter(c.get("offence_group") for c in court)
+    offence_percent = {group: percent(n, len(court)) for group, n in offences.items()}
+    say(f"  court offence groups: {dict(sorted(offences.items()))}")
+    say(
+        f"  as % of court cases: {dict(sorted(offence_percent.items()))} (published {PUBLISHED_OFFENCE_PERCENT})"
+    )
+    if offence_percent != PUBLISHED_OFFENCE_PERCENT:
+        failures.append("court offence groups differ from the published offence types table")
+    if any("offence_group" in c for c in ooc):
+        failures.append("an out-of-court case has an offence group (the published table is of court cases)")
 
     # Coherence
     problems = coherence_problems(document, framework)

@@ -6,11 +6,12 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db.models import Count, Q
 
-from cases.models import Case, CaseStatus, KeyQuestionAnswer
+from cases.models import Case, CaseStatus, KeyQuestionAnswer, OffenceGroup
 from inspections.factories import TeamMembershipFactory
 from inspections.models import Inspection, Service, TeamRole
-from ratings.data_format import FORMAT, export_document
+from ratings.data_format import CASE_FLAGS, FORMAT, export_document
 from ratings.demo import DEMO_FILE
 from ratings.models import DomainOneProposal, PanelDecision, RatingsSignOff
 from ratings.selectors import inspection_ratings_get, inspection_ratings_json
@@ -147,6 +148,71 @@ def test_prompt_aggregates_reproduce_the_published_annexe_2(imported):
     assert mismatches == UNREPRODUCIBLE_PROMPTS
 
 
+def test_cheshire_imports_each_court_cases_offence_and_every_cases_applicability_flags(imported):
+    court = Case.objects.filter(inspection=imported, category="court")
+    assert dict(court.values_list("offence_group").annotate(n=Count("pk")).order_by()) == {
+        "violence_against_the_person": 19,
+        "drug_offences": 6,
+        "burglary": 3,
+        "summary_motoring": 3,
+        "fraud_and_forgery": 1,
+        "arson": 1,
+        "criminal_damage": 1,
+    }
+    assert not Case.objects.filter(inspection=imported, category="out_of_court").exclude(offence_group="")
+    cases = Case.objects.filter(inspection=imported)
+    assert not cases.filter(
+        Q(child_safety_factors=None) | Q(others_safety_factors=None) | Q(review_needed=None)
+    ).exists()
+    # The flags are the sub-samples of the published figures: 30 / 28 / 23 court, 20 / 12 out-of-court.
+    assert [court.filter(**{flag: True}).count() for flag in CASE_FLAGS] == [30, 28, 23]
+    out_of_court = cases.filter(category="out_of_court")
+    assert [out_of_court.filter(**{flag: True}).count() for flag in CASE_FLAGS] == [20, 12, 0]
+
+
+def test_offence_and_flags_are_optional_and_an_absent_one_stays_not_recorded(framework):
+    document = cheshire()
+    first = document["cases"][0]
+    for name in ("offence_group", *CASE_FLAGS):
+        del first[name]
+    del document["cases"][1]["review_needed"]
+    inspection = inspection_import(document=document).inspection
+    case = Case.objects.get(inspection=inspection, reference=first["reference"])
+    assert (
+        case.offence_group,
+        case.child_safety_factors,
+        case.others_safety_factors,
+        case.review_needed,
+    ) == (
+        "",
+        None,
+        None,
+        None,
+    )
+    second = Case.objects.get(inspection=inspection, reference=document["cases"][1]["reference"])
+    assert (second.child_safety_factors, second.review_needed) == (True, None)
+    assert export_document(inspection)[0] == document
+
+
+def test_a_bad_offence_group_or_flag_is_listed_with_its_path_and_nothing_is_written(framework):
+    document = cheshire()
+    document["cases"][3]["offence_group"] = "shoplifting"
+    document["cases"][5]["child_safety_factors"] = "yes"
+    document["cases"][5]["review_needed"] = None
+    document["cases"][40]["offence_group"] = 7
+    assert problems_of(document) == [
+        "$.cases[3].offence_group: 'shoplifting' is not an offence group: use "
+        + ", ".join(OffenceGroup.values[:-1])
+        + " or other.",
+        "$.cases[5].child_safety_factors: must be true or false (leave it out if it was not recorded).",
+        "$.cases[5].review_needed: must be true or false (leave it out if it was not recorded).",
+        "$.cases[40].offence_group: 7 is not an offence group: use "
+        + ", ".join(OffenceGroup.values[:-1])
+        + " or other.",
+    ]
+    assert nothing_written()
+
+
 # --- Export and round trip ----------------------------------------------------------------------------------
 
 
@@ -154,6 +220,14 @@ def test_import_then_export_gives_the_same_document(imported):
     document, left_out = export_document(imported)
     assert document == cheshire()
     assert left_out == []
+
+
+def test_export_writes_the_offence_and_flags_the_inspector_recorded_in_the_app(imported):
+    case = Case.objects.get(inspection=imported, reference="CH-O01")
+    Case.objects.filter(pk=case.pk).update(offence_group="theft_and_handling", review_needed=None)
+    exported = next(c for c in export_document(imported)[0]["cases"] if c["reference"] == "CH-O01")
+    assert list(exported)[6:] == ["offence_group", "child_safety_factors", "others_safety_factors", "answers"]
+    assert exported["offence_group"] == "theft_and_handling"
 
 
 def test_export_command_writes_the_demo_file_byte_for_byte(imported, tmp_path, capsys):

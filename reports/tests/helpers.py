@@ -24,7 +24,28 @@ CHESHIRE_SAMPLE = SampleFigures(
         "no_further_action": 1,
     },
     interviews={"court": 33, "out_of_court": 23},
+    # The court cases' principal offences, as the published offence types table has them (of 34 cases).
+    offences={
+        "Violence against the person": 19,
+        "Burglary": 3,
+        "Fraud and forgery": 1,
+        "Arson": 1,
+        "Criminal damage": 1,
+        "Drug offences": 6,
+        "Summary motoring offences": 3,
+    },
 )
+# The published table (report lines 320-336), largest share first: groups with the same share keep the
+# offence groups' order, which is the published one.
+PUBLISHED_OFFENCE_TYPES = [
+    ("Violence against the person", "56%"),
+    ("Drug offences", "18%"),
+    ("Burglary", "9%"),
+    ("Summary motoring offences", "9%"),
+    ("Fraud and forgery", "3%"),
+    ("Arson", "3%"),
+    ("Criminal damage", "3%"),
+]
 # The cases the demo content's examples and interview list name.
 DEMO_CONTENT_CASES = ("CH-C04", "CH-C09", "CH-C12", "CH-C34", "CH-O03", "CH-O07")
 

@@ -10,7 +10,7 @@ from inspections.selectors import framework_structure
 from reports.context import ReportSources, build_snapshot, default_short_name, fieldwork_phrase, with_term
 from reports.models import Addressee, Finding, Recommendation, Report
 
-from .helpers import CHESHIRE_SAMPLE, published_ratings
+from .helpers import CHESHIRE_SAMPLE, PUBLISHED_OFFENCE_TYPES, published_ratings
 
 pytestmark = pytest.mark.django_db
 
@@ -257,3 +257,34 @@ def test_short_names_and_terms():
         with_term("Does the YOT work with the YOT's partners?", "YOS")
         == "Does the YOS work with the YOS's partners?"
     )
+
+
+def test_the_offence_types_table_has_the_published_rows_largest_first_and_the_rounding_note(sources):
+    offences = build_snapshot(sources)["facts"]["offences"]
+    assert [(row["label"], row["value"]) for row in offences["rows"]] == PUBLISHED_OFFENCE_TYPES
+    assert offences["heading"] == "For children in the inspected cases subject to court disposals"
+    # 56 + 18 + 9 + 9 + 3 + 3 + 3 = 101: the heading carries the rounding note, the column its source.
+    assert "Figures do not add up to 100 due to rounding." in offences["heading_note"]
+    assert offences["title"] == "Offence types"
+    assert (
+        offences["note"]
+        == '<span class="footnote">Data from the cases assessed during this inspection.</span>'
+    )
+    assert build_snapshot(sources)["facts"]["warnings"] == []
+
+
+def test_cases_without_an_offence_are_not_recorded_last_and_warned_about(sources):
+    sample = dataclasses.replace(CHESHIRE_SAMPLE, offences={"Burglary": 1, "Robbery": 0, "Arson": 2, "": 1})
+    facts = build_snapshot(dataclasses.replace(sources, sample=sample))["facts"]
+    rows = [(row["label"], row["cases"], row["value"]) for row in facts["offences"]["rows"]]
+    assert rows == [("Arson", 2, "50%"), ("Burglary", 1, "25%"), ("Not recorded", 1, "25%")]
+    assert facts["offences"]["heading_note"] == ""  # 50 + 25 + 25 = 100
+    assert facts["warnings"] == [
+        "1 of the 4 inspected court cases has no principal offence recorded: the offence types table prints "
+        'it as "Not recorded". The inspector records the offence on the case\'s facts page.'
+    ]
+
+
+def test_no_court_case_no_offence_types_table(sources):
+    sample = dataclasses.replace(CHESHIRE_SAMPLE, offences={})
+    assert build_snapshot(dataclasses.replace(sources, sample=sample))["facts"]["offences"] is None

@@ -13,7 +13,7 @@ from reports.context import with_term
 from reports.pdf import ReportFetchRefused, fetch_static, report_pdf
 from reports.selectors import ratings_figures, report_snapshot
 
-from .helpers import cheshire_demo, published
+from .helpers import PUBLISHED_OFFENCE_TYPES, cheshire_demo, published
 
 
 def normalised(text: str) -> str:
@@ -223,3 +223,20 @@ def test_the_fetcher_serves_only_the_reports_own_static_files():
     ):
         with pytest.raises(ReportFetchRefused):
             fetch_static(url)
+
+
+def test_the_offence_types_table_prints_the_published_rows_from_the_case_data(cheshire):
+    pages = cheshire["pages"]
+    index = page_with(pages, "Contextual facts", 3) - 1
+    text = normalised(" ".join(pages[index : index + 3]))
+    heading = "For children in the inspected cases subject to court disposals"
+    assert heading in text
+    table = text.split(heading, 1)[1]
+    rows = " ".join(f"{label} {percent}" for label, percent in PUBLISHED_OFFENCE_TYPES)
+    assert re.search(r"^\d+ Offence types ?\d+ % " + re.escape(rows), table.strip()), table[:400]
+    assert "Not recorded" not in table
+    # The two footnotes, numbered through the report: the rounding note on the heading, the source on the
+    # column.
+    rounding = re.search(r"(\d+) Figures do not add up to 100 due to rounding\.", text)
+    source = re.search(r"(\d+) Data from the cases assessed during this inspection\.", text)
+    assert rounding and source and int(source[1]) == int(rounding[1]) + 1

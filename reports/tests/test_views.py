@@ -1,16 +1,18 @@
+import re
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from audit.models import EventKind, SecurityEvent
 from cases.factories import CaseFactory
-from cases.models import KeyQuestionAnswer
+from cases.models import Case, KeyQuestionAnswer
 from inspections.factories import InspectionFactory, TeamMembershipFactory
 from inspections.models import KeyQuestion
 from reports import services
 from reports.models import ContextualFact, Render, RenderStatus, Report
 
-from .helpers import cheshire_demo
+from .helpers import PUBLISHED_OFFENCE_TYPES, cheshire_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -155,6 +157,36 @@ def test_the_preview_is_the_report_as_html(lead, inspection):
     assert "Our YJS foreword." in page
     assert "DRAFT" in page
     assert f"An inspection of youth offending services in {inspection.service.name}" in page
+
+
+def offence_rows(page: str) -> list[tuple[str, str]]:
+    table = page.split('class="facts-table facts-table--offences"', 1)[1].split("</table>", 1)[0]
+    return re.findall(r'<tr><th scope="row">([^<]+)</th><td>([^<]+)</td></tr>', table)
+
+
+def test_the_preview_prints_the_offence_types_and_warns_the_lead_of_cases_without_one(client, framework):
+    cheshire = cheshire_demo()
+    client.force_login(cheshire.lead_inspector)
+    preview = client.get(url("preview", cheshire)).content.decode()
+    assert offence_rows(preview) == PUBLISHED_OFFENCE_TYPES
+    assert "For children in the inspected cases subject to court disposals" in preview
+    assert "no principal offence recorded" not in preview
+
+    violent = Case.objects.filter(inspection=cheshire, offence_group="violence_against_the_person")
+    Case.objects.filter(pk__in=list(violent.values_list("pk", flat=True)[:2])).update(offence_group="")
+    preview = client.get(url("preview", cheshire)).content.decode()
+    assert offence_rows(preview) == [
+        ("Violence against the person", "50%"),
+        *PUBLISHED_OFFENCE_TYPES[1:],
+        ("Not recorded", "6%"),
+    ]
+    warning = (
+        "2 of the 34 inspected court cases have no principal offence recorded: the offence types table prints "
+        "them as &quot;Not recorded&quot;."
+    )
+    assert warning in preview.split('class="notice preview-warnings"', 1)[1]
+    assert warning in client.get(url("overview", cheshire)).content.decode()
+    assert warning in client.get(url("facts", cheshire)).content.decode()
 
 
 def test_the_inspection_page_links_to_the_report(lead, client, inspection, inspector):
