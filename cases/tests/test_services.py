@@ -1,10 +1,20 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import ProgrammingError, transaction
 from django.http import Http404
 
 from cases import services
 from cases.factories import CaseFactory, OutOfCourtCaseFactory, answer_whole_case
-from cases.models import Case, CaseEvent, CaseStatus, DisposalType, KeyQuestionAnswer, PromptAnswer
+from cases.models import (
+    Case,
+    CaseEvent,
+    CaseStatus,
+    DisposalType,
+    KeyQuestionAnswer,
+    KeyQuestionAnswerEvent,
+    PromptAnswer,
+    PromptAnswerEvent,
+)
 from cases.selectors import case_assessment, case_events, history_changes
 from cases.services import StaleAnswer
 
@@ -371,6 +381,20 @@ def test_a_page_is_saved_all_or_nothing(team, court_case):
         inspection=court_case.inspection, case_id=court_case.pk, user=team["inspector"], rows=rows
     )
     assert len(saved) == 3
+
+
+@pytest.mark.parametrize("event_model", [CaseEvent, KeyQuestionAnswerEvent, PromptAnswerEvent])
+def test_the_history_cannot_be_changed_or_deleted_even_by_direct_sql(team, court_case, event_model):
+    save_prompt(court_case, team["inspector"], "2.1.1.a", "yes")
+    save_kq(court_case, team["inspector"], "2.1.1", rationale="Sound.")
+    events = event_model.objects.all()
+    count = events.count()
+    assert count
+    with pytest.raises(ProgrammingError, match="Cannot update"), transaction.atomic():
+        events.update(pgh_label="rewritten")
+    with pytest.raises(ProgrammingError, match="Cannot update or delete"), transaction.atomic():
+        events.delete()
+    assert events.count() == count and not events.filter(pgh_label="rewritten").exists()
 
 
 def test_every_change_is_in_the_history_with_who_made_it(team, court_case):

@@ -194,6 +194,8 @@ LOGGING = {
     # WeasyPrint logs every page it lays out at INFO.
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
 }
+# The history of cases, answers and decisions is evidence: database triggers refuse to change or delete it.
+PGHISTORY_APPEND_ONLY = True
 ADMIN_URL = env("DJANGO_ADMIN_URL", "admin/")
 
 # --- security hardening (see README, Security) ----------------------------------------------------------
