@@ -34,8 +34,10 @@ class AlertStatus(models.TextChoices):
 class Alert(models.Model):
     """One alert raised with the service about one case. Numbered within its inspection (alert 1, 2, ...)."""
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="alerts")
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="alerts")
+    # An alert is a record of what the service was told about a child: it never goes silently with its case
+    # or inspection (a new draw of the sample, an inspection imported again), which are refused instead.
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="alerts")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="alerts")
     number = models.PositiveIntegerField()
     concern = models.CharField(max_length=20, choices=Concern.choices)
     findings = models.TextField("what the inspector found")
