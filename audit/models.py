@@ -22,6 +22,8 @@ class EventKind(models.TextChoices):
     EXPORT = "export", "Export"
     BACKUP = "backup", "Backup made"
     RESTORE = "restore", "Backup restored"
+    # An inspector told a service that a child or others are at risk (alerts app): who raised it, on what.
+    ALERT_RAISED = "alert_raised", "Alert raised"
 
 
 class SecurityEvent(models.Model):

@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 from inspections.selectors import inspection_get_for
 
 from . import services
+from .case_panels import case_panels_for
 from .forms import CaseFactsForm, ReviewForm, StandardForm, SubmitForm
 from .presenters import conflict_display, facts_summary, judgements_summary, problem_links
 from .selectors import (
@@ -115,6 +116,7 @@ class TaskListView(CaseMixin, TemplateView):
         return super().get_context_data(
             assessment=case_assessment(self.case),
             can_review=self.request.user.has_perm("inspections.quality_assure", self.inspection),
+            panels=case_panels_for(self.request, self.case),
             **kwargs,
         )
 

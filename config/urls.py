@@ -17,6 +17,7 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("inspections/", include("sampling.urls")),
     path("inspections/", include("cases.urls")),
+    path("inspections/", include("alerts.urls")),
     path("inspections/", include("ratings.urls")),
     path("inspections/", include("reports.urls")),
     path("security-events/", include("audit.urls")),

@@ -9,6 +9,7 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError, QuerySet
 
 from accounts.models import User
 from cases.models import Case
@@ -61,6 +62,18 @@ def _refuse_if_started(inspection: Inspection, what: str) -> None:
             f"{what}: inspectors have started cases of this sample ({listed}) and their answers would be "
             "lost. Swap single cases for reserve cases instead."
         )
+
+
+def _delete_cases(cases: QuerySet[Case], what: str) -> None:
+    """Deletes cases, or refuses in words when records of the floors above depend on them (an alert raised
+    on a case not yet started, say): those must never go silently with the case."""
+    try:
+        cases.delete()
+    except ProtectedError as exc:
+        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
+        raise ValidationError(
+            f"{what}: cases of this sample have {' and '.join(kinds)} that depend on them."
+        ) from exc
 
 
 def _mark_sampling(inspection: Inspection) -> None:
@@ -154,7 +167,7 @@ def population_import(
     _eligible, excluded = rules.screen_population(candidates, inspection.fieldwork_start, settings.as_rules())
     reasons = {case.reference: reason for case, reason in excluded}
 
-    Case.objects.filter(inspection=inspection).delete()
+    _delete_cases(Case.objects.filter(inspection=inspection), "The population cannot be replaced")
     Population.objects.filter(inspection=inspection).delete()
     population = Population(
         inspection=inspection,
@@ -275,7 +288,7 @@ def sample_draw(*, inspection: Inspection, seed: int | None = None, by: User | N
     except ValueError as exc:
         raise ValidationError(f"The sample cannot be drawn: {exc}.") from None
 
-    Case.objects.filter(inspection=inspection).delete()
+    _delete_cases(Case.objects.filter(inspection=inspection), "The sample cannot be drawn again")
     Case.objects.bulk_create(
         _case_from(eligible[reference], inspection)
         for reference in drawn.court.selected + drawn.out_of_court.selected
@@ -354,7 +367,7 @@ def case_swap(
         swapped_by=by,
     )
     swap.full_clean(exclude=["draw"])
-    case.delete()
+    _delete_cases(Case.objects.filter(pk=case.pk), f"Case {case.reference} cannot be swapped")
     replacement.save()
     swap.save()
     return replacement

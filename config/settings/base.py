@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "inspections",
     "cases",
     "sampling",
+    "alerts",
     "ratings",
     "reports",
     "bench",
