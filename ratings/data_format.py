@@ -25,7 +25,9 @@ from cases.models import (
     KeyQuestionAnswer,
     Level,
     OffenceGroup,
+    Oversight,
     PromptAnswer,
+    YesNo,
 )
 from inspections.models import Applicability, FrameworkVersion, Inspection, Service, ServiceTerm
 from inspections.selectors import framework_structure
@@ -44,10 +46,23 @@ INSPECTION_KEYS = {"reference", "fieldwork_start", "fieldwork_end"}
 INSPECTION_OPTIONAL = {"ratings_signed_off"}
 CASE_KEYS = {"reference", "category", "disposal_type", "gender", "rosh", "safety_wellbeing", "answers"}
 # Beyond DOMAIN.md's example, and optional: what the inspector recorded on the case facts page that the
-# figures and the report depend on. The applicability flags say which sub-samples the case is in (DOMAIN.md
-# section 2); the principal offence group feeds the report's offence-types table. Absent means not recorded.
-CASE_FLAGS = ("child_safety_factors", "others_safety_factors", "review_needed")
-CASE_OPTIONAL = {"offence_group", *CASE_FLAGS}
+# figures and the report depend on, in the order the page asks them. The applicability flags say which
+# sub-samples the case is in (DOMAIN.md section 2); the principal offence group feeds the report's
+# offence-types table; the classification, oversight and interview judgements feed domain one's case-sample
+# figures. Each entry: (allowed values, or bool for true/false; what a value is, for the error message).
+# Absent means not recorded.
+CASE_FACTS = {
+    "offence_group": (OffenceGroup.values, "an offence group"),
+    "rosh_reasonable": (YesNo.values, "a yes or no answer"),
+    "inspector_rosh": (Level.values, "a level"),
+    "safety_wellbeing_reasonable": (YesNo.values, "a yes or no answer"),
+    "child_safety_factors": (bool, "true or false"),
+    "others_safety_factors": (bool, "true or false"),
+    "review_needed": (bool, "true or false"),
+    "management_oversight": (Oversight.values, "a management oversight judgement"),
+    "case_manager_interviewed": (bool, "true or false"),
+}
+CASE_OPTIONAL = set(CASE_FACTS)
 DOMAIN_ONE_KEYS = {"standard", "rating", "rationale"}
 # Beyond DOMAIN.md's example, and optional: the lead inspector's rationale for each key question and the
 # evidence notes, so that an exported inspection keeps them.
@@ -86,9 +101,8 @@ class ImportedCase:
     rosh: str
     safety_wellbeing: str
     answers: dict[str, str]
-    offence_group: str = ""
-    # CASE_FLAGS -> True or False, for the flags the file gives (the others stay not recorded).
-    flags: dict[str, bool] = field(default_factory=dict)
+    # CASE_FACTS entries the file gives (the others stay not recorded).
+    facts: dict[str, str | bool] = field(default_factory=dict)
 
 
 @dataclass
@@ -344,22 +358,14 @@ def _read_cases(reader: _Reader, value, fw: _Framework) -> tuple[list[ImportedCa
         safety = reader.choice(
             case.get("safety_wellbeing", MISSING), f"{path}.safety_wellbeing", Level.values, "a level"
         )
-        offence = reader.choice(
-            case.get("offence_group", MISSING),
-            f"{path}.offence_group",
-            OffenceGroup.values,
-            "an offence group",
-        )
-        flags = {}
-        for name in CASE_FLAGS:
+        facts = {}
+        for name, (allowed, what) in CASE_FACTS.items():
             if name not in case:
                 continue
-            if isinstance(case[name], bool):
-                flags[name] = case[name]
-            else:
-                reader.problem(
-                    f"{path}.{name}", "must be true or false (leave it out if it was not recorded)."
-                )
+            if allowed is bool and not isinstance(case[name], bool):
+                reader.problem(f"{path}.{name}", f"must be {what} (leave it out if it was not recorded).")
+            elif allowed is bool or reader.choice(case[name], f"{path}.{name}", allowed, what):
+                facts[name] = case[name]
         answers = case.get("answers")
         if "answers" in case and not isinstance(answers, dict):
             reader.problem(
@@ -371,9 +377,7 @@ def _read_cases(reader: _Reader, value, fw: _Framework) -> tuple[list[ImportedCa
             flagged += _check_answers(reader, f"{path}.answers", answers, fw, category, disposal)
         if None not in (reference, category, disposal, gender, rosh, safety) and answers is not None:
             cases.append(
-                ImportedCase(
-                    reference, category, disposal, gender, rosh, safety, dict(answers), offence or "", flags
-                )
+                ImportedCase(reference, category, disposal, gender, rosh, safety, dict(answers), facts)
             )
     return cases, flagged
 
@@ -592,10 +596,11 @@ def _read_panel_decisions(
 
 def _recorded_facts(case: Case) -> dict:
     """The optional case entries, for those the inspector has recorded, in the documented order."""
-    recorded = {"offence_group": case.offence_group} if case.offence_group else {}
-    for name in CASE_FLAGS:
-        if getattr(case, name) is not None:
-            recorded[name] = getattr(case, name)
+    recorded = {}
+    for name in CASE_FACTS:
+        value = getattr(case, name)
+        if value not in ("", None):
+            recorded[name] = value
     return recorded
 
 

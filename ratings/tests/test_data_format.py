@@ -11,14 +11,15 @@ from django.db.models import Count, Q
 from cases.models import Case, CaseStatus, KeyQuestionAnswer, OffenceGroup
 from inspections.factories import TeamMembershipFactory
 from inspections.models import Inspection, Service, TeamRole
-from ratings.data_format import CASE_FLAGS, FORMAT, export_document
+from ratings.data_format import FORMAT, export_document
 from ratings.demo import DEMO_FILE
 from ratings.models import DomainOneProposal, PanelDecision, RatingsSignOff
-from ratings.selectors import inspection_ratings_get, inspection_ratings_json
+from ratings.selectors import FINAL, case_figure_counts, inspection_ratings_get, inspection_ratings_json
 from ratings.services import inspection_import
 
 from .documents import cheshire, published, with_yes
 
+FLAGS = ("child_safety_factors", "others_safety_factors", "review_needed")
 pytestmark = pytest.mark.django_db
 
 
@@ -165,15 +166,15 @@ def test_cheshire_imports_each_court_cases_offence_and_every_cases_applicability
         Q(child_safety_factors=None) | Q(others_safety_factors=None) | Q(review_needed=None)
     ).exists()
     # The flags are the sub-samples of the published figures: 30 / 28 / 23 court, 20 / 12 out-of-court.
-    assert [court.filter(**{flag: True}).count() for flag in CASE_FLAGS] == [30, 28, 23]
+    assert [court.filter(**{flag: True}).count() for flag in FLAGS] == [30, 28, 23]
     out_of_court = cases.filter(category="out_of_court")
-    assert [out_of_court.filter(**{flag: True}).count() for flag in CASE_FLAGS] == [20, 12, 0]
+    assert [out_of_court.filter(**{flag: True}).count() for flag in FLAGS] == [20, 12, 0]
 
 
 def test_offence_and_flags_are_optional_and_an_absent_one_stays_not_recorded(framework):
     document = cheshire()
     first = document["cases"][0]
-    for name in ("offence_group", *CASE_FLAGS):
+    for name in ("offence_group", *FLAGS):
         del first[name]
     del document["cases"][1]["review_needed"]
     inspection = inspection_import(document=document).inspection
@@ -211,6 +212,47 @@ def test_a_bad_offence_group_or_flag_is_listed_with_its_path_and_nothing_is_writ
         + " or other.",
     ]
     assert nothing_written()
+
+
+def test_cheshire_oversight_gives_domain_one_the_published_figures(imported):
+    counts = case_figure_counts(imported, figures=FINAL)
+    # "sufficient in 86 per cent of the high-risk cases but in only 62 per cent of medium-risk cases"
+    assert counts["management_oversight_sufficient_high"] == (6, 7)
+    assert counts["management_oversight_sufficient_medium"] == (13, 21)
+    assert counts["management_oversight_sufficient_low"] == (0, 0)
+
+
+def test_the_domain_one_judgements_import_and_bad_ones_are_listed_with_their_paths(framework):
+    document = cheshire()
+    first = document["cases"][0]
+    facts = {
+        "rosh_reasonable": "no",
+        "inspector_rosh": "high",
+        "safety_wellbeing_reasonable": "yes",
+        "case_manager_interviewed": True,
+    }
+    first.update(facts)
+    inspection = inspection_import(document=document).inspection
+    case = Case.objects.get(inspection=inspection, reference=first["reference"])
+    assert {name: getattr(case, name) for name in facts} == facts
+    exported = next(
+        c for c in export_document(inspection)[0]["cases"] if c["reference"] == first["reference"]
+    )
+    assert {name: exported[name] for name in facts} == facts
+
+    document["cases"][2].update(
+        {"rosh_reasonable": "maybe", "inspector_rosh": "severe", "management_oversight": True}
+    )
+    document["cases"][3]["case_manager_interviewed"] = "yes"
+    assert problems_of(document, replace=True) == [
+        "$.cases[2].rosh_reasonable: 'maybe' is not a yes or no answer: use yes or no.",
+        "$.cases[2].inspector_rosh: 'severe' is not a level: use low, medium, high or very_high.",
+        "$.cases[2].management_oversight: True is not a management oversight judgement: use sufficient, "
+        "insufficient or na.",
+        "$.cases[3].case_manager_interviewed: must be true or false (leave it out if it was not recorded).",
+    ]
+    case.refresh_from_db()
+    assert {name: getattr(case, name) for name in facts} == facts  # the refused replacement changed nothing
 
 
 # --- Export and round trip ----------------------------------------------------------------------------------
