@@ -9,6 +9,7 @@ from inspections.models import Domain
 from inspections.selectors import framework_structure
 from reports.context import ReportSources, build_snapshot, default_short_name, fieldwork_phrase, with_term
 from reports.models import Addressee, Finding, Recommendation, Report
+from reports.pdf import report_html
 
 from .helpers import CHESHIRE_SAMPLE, PUBLISHED_OFFENCE_TYPES, published_ratings
 
@@ -288,3 +289,12 @@ def test_cases_without_an_offence_are_not_recorded_last_and_warned_about(sources
 def test_no_court_case_no_offence_types_table(sources):
     sample = dataclasses.replace(CHESHIRE_SAMPLE, offences={})
     assert build_snapshot(dataclasses.replace(sources, sample=sample))["facts"]["offences"] is None
+
+
+def test_a_report_without_service_facts_says_so_in_the_preview_only(sources):
+    snapshot = build_snapshot(sources)
+    assert snapshot["facts"]["blocks"] == [] and snapshot["facts"]["offences"]
+    notice = "No contextual facts about the service have been entered yet"
+    assert notice in report_html(snapshot, for_pdf=False)
+    assert notice not in report_html(snapshot, for_pdf=True)
+    assert "Violence against the person" in report_html(snapshot, for_pdf=True)
