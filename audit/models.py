@@ -22,6 +22,7 @@ class EventKind(models.TextChoices):
     EXPORT = "export", "Export"
     BACKUP = "backup", "Backup made"
     RESTORE = "restore", "Backup restored"
+    PUBLICATION_WITHDRAWN = "publication_withdrawn", "Publication withdrawn"
 
 
 class SecurityEvent(models.Model):
