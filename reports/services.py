@@ -1057,7 +1057,7 @@ def report_publish(*, inspection: Inspection, user) -> Render:
     if not user.has_perm("inspections.publish", inspection):
         raise PermissionDenied("Only the lead inspector of this inspection can publish its report.")
     locked = (
-        Inspection.objects.select_for_update()
+        Inspection.objects.select_for_update(of=("self",))
         .select_related("service", "framework", "lead_inspector")
         .get(pk=inspection.pk)
     )
