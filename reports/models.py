@@ -328,9 +328,10 @@ class Render(models.Model):
     is_draft = models.BooleanField(
         default=True, help_text="Built before the ratings panel signed off, so watermarked DRAFT."
     )
-    # A PDF of a published inspection is made from its publication's frozen snapshot.
+    # A PDF of a published inspection is made from its publication's frozen snapshot. RESTRICT: a
+    # publication goes only with its inspection, which takes its renders too.
     publication = models.ForeignKey(
-        Publication, on_delete=models.PROTECT, null=True, blank=True, related_name="renders"
+        Publication, on_delete=models.RESTRICT, null=True, blank=True, related_name="renders"
     )
     # Everything the file was built from: figures, authored text and settings, as JSON.
     snapshot = models.JSONField(null=True, blank=True)

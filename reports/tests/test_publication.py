@@ -13,7 +13,7 @@ from cases import services as case_services
 from cases.models import Case, CaseStatus, KeyQuestionAnswer
 from inspections.models import Domain, Inspection, InspectionStatus, Publication, Standard
 from inspections.publication import InspectionPublished
-from inspections.services import inspection_update, inspection_version
+from inspections.services import inspection_update, inspection_version, publication_withdraw
 from ratings import services as ratings_services
 from ratings.demo import DEMO_FILE
 from ratings.models import EvidenceNote
@@ -303,6 +303,18 @@ def test_replacing_a_published_inspection_by_import_is_refused(world):
         "Its data can no longer be changed."
     ]
     assert data_state() == before
+
+
+def test_once_the_publication_is_withdrawn_the_data_can_be_changed_again(world, administrator):
+    publication_withdraw(inspection=world["inspection"], withdrawn_by=administrator, reason="Wrong data.")
+    sign_off = ratings_services.ratings_reopen(
+        inspection=world["inspection"], reopened_by=world["panel"], reason="A late case."
+    )
+    assert sign_off.reopen_reason == "A late case."
+    services.report_save(inspection=world["inspection"], user=world["lead"], version=None, foreword="New.")
+    assert Report.objects.get(inspection=world["inspection"]).foreword == "New."
+    # A PDF made now is a draft of the data as they are, not the withdrawn publication's.
+    assert services.render_request(inspection=world["inspection"], user=world["lead"]).publication is None
 
 
 def test_a_published_report_can_still_be_rendered_from_its_frozen_snapshot(world):
