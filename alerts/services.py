@@ -19,6 +19,7 @@ from audit.models import EventKind
 from audit.services import security_event_record
 from cases.models import Case
 from inspections.models import Inspection
+from inspections.publication import refuse_if_published
 
 from . import rules
 from .models import Alert, AlertStatus
@@ -59,6 +60,7 @@ def alert_raise(
         raise PermissionDenied(
             "Only the inspector this case is allocated to and the lead inspector can raise an alert on it."
         )
+    refuse_if_published(case.inspection, reread=False)  # said before any problem with the form
     now = timezone.now()
     if notified_at is not None:
         notified_at = timezone.localtime(notified_at)
@@ -78,6 +80,7 @@ def alert_raise(
     with transaction.atomic():
         # Numbers are given one at a time per inspection: lock it while the next number is taken.
         inspection = Inspection.objects.select_for_update().get(pk=case.inspection_id)
+        refuse_if_published(inspection, reread=False)
         number = (Alert.objects.filter(inspection=inspection).aggregate(last=Max("number"))["last"] or 0) + 1
         alert = Alert(
             inspection=inspection,
@@ -156,6 +159,7 @@ def alert_resolve(
     """Records what the service confirmed it has done (in the words of its manager, named), which resolves
     the alert. A change from a page opened before someone else saved the alert is refused, naming them."""
     alert = Alert.objects.select_for_update().select_related("inspection", "updated_by").get(pk=alert_id)
+    refuse_if_published(alert.inspection)
     if not resolved_by.has_perm("alerts.resolve_alert", alert):
         raise PermissionDenied(
             "Only the lead inspector and the inspector who raised this alert can record the service's "

@@ -24,6 +24,8 @@ class EventKind(models.TextChoices):
     RESTORE = "restore", "Backup restored"
     # An inspector told a service that a child or others are at risk (alerts app): who raised it, on what.
     ALERT_RAISED = "alert_raised", "Alert raised"
+    # An administrator withdrew a publication (with the reason), which unfreezes its data.
+    PUBLICATION_WITHDRAWN = "publication_withdrawn", "Publication withdrawn"
 
 
 class SecurityEvent(models.Model):

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from inspections.models import Domain, Inspection, KeyQuestion, Prompt, Standard
+from inspections.publication import refuse_if_published
 
 from . import rules
 from .models import FACT_FIELDS, Case, CaseStatus, KeyQuestionAnswer, PromptAnswer
@@ -57,7 +58,9 @@ def _name(user) -> str:
 
 
 def refuse_if_read_only(*, case: Case, user) -> None:
-    """Raises PermissionDenied, saying why, if the user may not change the case now."""
+    """Raises PermissionDenied, saying why, if the user may not change the case now (as far as the case
+    and its inspection in hand say: the write itself checks publication again, under lock)."""
+    refuse_if_published(case.inspection, reread=False)
     if not user.has_perm("cases.assess_case", case):
         raise PermissionDenied(
             "Only the inspector this case is allocated to, the lead inspector or a quality assurance "
@@ -67,16 +70,35 @@ def refuse_if_read_only(*, case: Case, user) -> None:
         raise PermissionDenied(LOCKED_MESSAGES[case.status])
 
 
+def _lock_case(*, inspection: Inspection, case_id: int) -> Case:
+    """Locks the case row FOR UPDATE and its inspection's row FOR SHARE until the transaction ends, in one
+    statement, and refuses if the inspection is published (inspections.publication): a publication waits
+    for the write, and a write waits for a publication in progress and then sees it."""
+    cases, inspections = Case._meta.db_table, Inspection._meta.db_table
+    found = list(
+        Case.objects.raw(
+            f"SELECT c.*, i.published_at AS inspection_published_at FROM {cases} c "
+            f"JOIN {inspections} i ON i.id = c.inspection_id WHERE c.id = %s AND c.inspection_id = %s "
+            "FOR UPDATE OF c FOR SHARE OF i",
+            [case_id, inspection.pk],
+        )
+    )
+    if not found:
+        raise Http404("This inspection has no such case.")
+    case = found[0]
+    inspection.published_at = case.inspection_published_at
+    refuse_if_published(inspection, reread=False)
+    case.inspection = inspection
+    return case
+
+
 def lock_case_for_writing(*, inspection: Inspection, case_id: int, user) -> Case:
     """Locks the case row until the transaction ends, after checking the user may change it now.
 
     Starting work on a case (its first change) moves it to "in progress" and stores the answers the
     framework fixes for it (3.4.2 is not applicable outside youth conditional cautions).
     """
-    case = Case.objects.select_for_update().filter(inspection=inspection, pk=case_id).first()
-    if case is None:
-        raise Http404("This inspection has no such case.")
-    case.inspection = inspection
+    case = _lock_case(inspection=inspection, case_id=case_id)
     refuse_if_read_only(case=case, user=user)
     if case.status == CaseStatus.NOT_STARTED:
         _start(case, user)
@@ -368,9 +390,7 @@ def case_submit(*, inspection: Inspection, case_id: int, user) -> Case:
 def _lock_for_review(*, inspection: Inspection, case_id: int, user) -> Case:
     if not user.has_perm("inspections.quality_assure", inspection):
         raise PermissionDenied("Only the lead inspector or a quality assurance inspector can review cases.")
-    case = Case.objects.select_for_update().filter(inspection=inspection, pk=case_id).first()
-    if case is None:
-        raise Http404("This inspection has no such case.")
+    case = _lock_case(inspection=inspection, case_id=case_id)
     if case.inspector_id == user.pk:
         raise PermissionDenied(
             "You assessed this case, so another member of the team must quality assure it."

@@ -68,7 +68,11 @@ class CaseMixin(InspectionMixin):
 
     @property
     def can_edit(self) -> bool:
-        return self.case.is_editable and self.request.user.has_perm("cases.assess_case", self.case)
+        return (
+            self.case.is_editable
+            and not self.inspection.is_published
+            and self.request.user.has_perm("cases.assess_case", self.case)
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(case=self.case, can_edit=self.can_edit, **kwargs)
@@ -104,7 +108,8 @@ class ProgressView(InspectionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             progress=inspection_progress(self.inspection),
-            can_review=self.request.user.has_perm("inspections.quality_assure", self.inspection),
+            can_review=not self.inspection.is_published
+            and self.request.user.has_perm("inspections.quality_assure", self.inspection),
             **kwargs,
         )
 
@@ -115,7 +120,8 @@ class TaskListView(CaseMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             assessment=case_assessment(self.case),
-            can_review=self.request.user.has_perm("inspections.quality_assure", self.inspection),
+            can_review=not self.inspection.is_published
+            and self.request.user.has_perm("inspections.quality_assure", self.inspection),
             panels=case_panels_for(self.request, self.case),
             **kwargs,
         )

@@ -212,6 +212,9 @@ class Inspection(models.Model):
     )
     is_joint = models.BooleanField("joint inspection", default=False)
     partner_inspectorates = models.TextField(blank=True, help_text="One a line, for example HMICFRS.")
+    # When the current publication froze the inspection's data (None: not published, or withdrawn). Kept
+    # on the row every page loads anyway, so that knowing whether the data are frozen costs no query.
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -242,6 +245,10 @@ class Inspection(models.Model):
         if problems:
             raise ValidationError(problems)
 
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
 
 class TeamRole(models.TextChoices):
     LEAD = "lead", "Lead inspector"
@@ -264,3 +271,35 @@ class TeamMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} on {self.inspection.reference}"
+
+
+class Publication(models.Model):
+    """One publication of an inspection's report: who signed the foreword, who pressed publish and when.
+
+    While it is current (not withdrawn) the inspection's data are frozen (inspections.publication). An
+    administrator may withdraw it, with a reason, which unfreezes them; the record stays.
+    """
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="publications")
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signatory_name = models.CharField("signatory of the foreword", max_length=120)
+    signatory_title = models.CharField("signatory's title", max_length=120, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawal_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["inspection", "-published_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_current_publication",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.inspection.reference} published {self.published_at:%d %B %Y}"

@@ -68,3 +68,7 @@ rules.add_perm("inspections.manage_sample", is_administrator | leads_inspection)
 # The report (reports app): the lead inspector writes it and makes its PDF and data files.
 rules.add_perm("inspections.write_report", is_administrator | leads_inspection)
 rules.add_perm("inspections.render_report", is_administrator | leads_inspection)
+
+# Publication (reports app): the lead inspector publishes; only an administrator may withdraw it.
+rules.add_perm("inspections.publish", leads_inspection)
+rules.add_perm("inspections.withdraw_publication", is_administrator)

@@ -1,23 +1,29 @@
 from pathlib import Path
 
 import yaml
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.utils import timezone
 
 from accounts.models import User
+from audit.models import EventKind
+from audit.services import security_event_record
 
 from .models import (
     Applicability,
     Domain,
     FrameworkVersion,
     Inspection,
+    InspectionStatus,
     KeyQuestion,
     Prompt,
+    Publication,
     Service,
     Standard,
     TeamMembership,
     TeamRole,
 )
+from .publication import refuse_if_published
 from .selectors import framework_structure
 from .signals import team_member_leaving
 
@@ -203,6 +209,7 @@ def inspection_version(inspection: Inspection) -> str:
 def inspection_update(*, inspection: Inspection, version: str, **facts) -> Inspection:
     """Changes an inspection's facts, refusing if it was saved by someone else since `version`."""
     locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    refuse_if_published(locked, reread=False)
     if inspection_version(locked) != version:
         raise ConcurrentEditError("this inspection")
     for name, value in facts.items():
@@ -236,3 +243,74 @@ def team_member_remove(*, inspection: Inspection, membership: TeamMembership) ->
         raise ValidationError("The lead inspector cannot be taken off the team.")
     team_member_leaving.send(sender=TeamMembership, membership=membership)
     membership.delete()
+
+
+# --- publication ---------------------------------------------------------------------------------------
+
+
+def inspection_publish(
+    *, inspection: Inspection, published_by: User, signatory_name: str, signatory_title: str = ""
+) -> Publication:
+    """Records the publication and freezes the inspection's data (inspections.publication).
+
+    The caller (the report, which knows what a publishable report needs) runs this in its transaction,
+    holding the inspection's row FOR UPDATE, after checking that the report may be published.
+    """
+    refuse_if_published(inspection, reread=False)
+    now = timezone.now()
+    publication = Publication(
+        inspection=inspection,
+        published_at=now,
+        published_by=published_by,
+        signatory_name=signatory_name.strip(),
+        signatory_title=signatory_title.strip(),
+    )
+    publication.full_clean()
+    publication.save()
+    inspection.published_at, inspection.status = now, InspectionStatus.PUBLISHED
+    inspection.save(update_fields=["published_at", "status", "updated_at"])
+    return publication
+
+
+def current_publication(inspection: Inspection) -> Publication | None:
+    if inspection.published_at is None:
+        return None
+    return (
+        Publication.objects.select_related("published_by")
+        .filter(inspection=inspection, withdrawn_at__isnull=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def publication_withdraw(
+    *, inspection: Inspection, withdrawn_by: User, reason: str, request=None
+) -> Publication:
+    """Withdraws the current publication (administrators only, with a reason): the data are no longer frozen.
+
+    The withdrawal is kept on the publication and recorded in the security event log.
+    """
+    if not withdrawn_by.is_administrator:
+        raise PermissionDenied("Only an administrator can withdraw a publication.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the publication is being withdrawn."})
+    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    publication = current_publication(locked)
+    if publication is None:
+        raise ValidationError(f"{locked.reference} is not published, so there is nothing to withdraw.")
+    publication.withdrawn_at, publication.withdrawn_by = timezone.now(), withdrawn_by
+    publication.withdrawal_reason = reason
+    publication.full_clean()
+    publication.save()
+    locked.published_at, locked.status = None, InspectionStatus.REPORTING
+    locked.save(update_fields=["published_at", "status", "updated_at"])
+    security_event_record(
+        kind=EventKind.PUBLICATION_WITHDRAWN,
+        request=request,
+        user=withdrawn_by,
+        obj=locked,
+        detail=f"Publication of {publication.published_at:%d %B %Y %H:%M} withdrawn: {reason}",
+    )
+    inspection.published_at, inspection.status = None, InspectionStatus.REPORTING
+    return publication

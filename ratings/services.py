@@ -20,6 +20,7 @@ from inspections.models import (
     Standard,
     TeamMembership,
 )
+from inspections.publication import published_message, refuse_if_published
 
 from . import data_format, rules
 from .checks import panel_decision_problems, sign_off_problems
@@ -40,8 +41,11 @@ CHANGED_BY_SOMEONE_ELSE = (
 
 
 def _locked_inspection(inspection: Inspection) -> Inspection:
-    """Serialises every ratings write of one inspection, so a sign-off never misses a decision in flight."""
-    return Inspection.objects.select_for_update().get(pk=inspection.pk)
+    """Serialises every ratings write of one inspection, so a sign-off never misses a decision in flight;
+    refuses them all once the inspection is published."""
+    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    refuse_if_published(locked, reread=False)
+    return locked
 
 
 def _refuse_if_signed_off(inspection: Inspection, action: str) -> None:
@@ -285,6 +289,8 @@ def inspection_import(*, document, replace: bool = False) -> ImportResult:
                     "--replace to replace it whole."
                 ]
             )
+        if existing.is_published:
+            raise ValidationError([f"$.inspection.reference: {published_message(existing)}"])
         team = list(existing.team.values_list("user_id", "role"))
         lead_id = existing.lead_inspector_id
         try:

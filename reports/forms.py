@@ -438,3 +438,20 @@ class CaseExampleForm(forms.Form):
 
 class RenderRequestForm(forms.Form):
     format = forms.ChoiceField(choices=RenderFormat.choices)
+
+
+class WithdrawPublicationForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea,
+        label="Why are you withdrawing the publication?",
+        help_text="This is recorded in the security event log with your name and the time.",
+        error_messages={"required": "Say why the publication is being withdrawn"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.textarea("reason", rows=4, label_size=Size.MEDIUM, label_tag="h2"),
+            Submit("withdraw", "Withdraw the publication", css_class="govuk-button--warning"),
+        )

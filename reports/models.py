@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from cases.models import KeyQuestionAnswer
-from inspections.models import Domain, Inspection, KeyQuestion, Standard
+from inspections.models import Domain, Inspection, KeyQuestion, Publication, Standard
 
 
 class Versioned(models.Model):
@@ -270,6 +270,21 @@ class CaseExample(Versioned):
         return f"{self.get_kind_display()} under {self.key_question.code}"
 
 
+# --- publication -----------------------------------------------------------------------------------------
+
+
+class PublishedReport(models.Model):
+    """The report as published: everything it was built from, frozen when the lead inspector published it.
+    Every PDF of the publication is made from this snapshot, so each is byte for byte the same."""
+
+    publication = models.OneToOneField(Publication, on_delete=models.CASCADE, related_name="published_report")
+    snapshot = models.JSONField()
+    snapshot_sha256 = models.CharField(max_length=64)
+
+    def __str__(self):
+        return f"Report of {self.publication}"
+
+
 # --- renders -------------------------------------------------------------------------------------------
 
 
@@ -312,6 +327,11 @@ class Render(models.Model):
     failure_reason = models.TextField(blank=True)
     is_draft = models.BooleanField(
         default=True, help_text="Built before the ratings panel signed off, so watermarked DRAFT."
+    )
+    # A PDF of a published inspection is made from its publication's frozen snapshot. RESTRICT: a
+    # publication goes only with its inspection, which takes its renders too.
+    publication = models.ForeignKey(
+        Publication, on_delete=models.RESTRICT, null=True, blank=True, related_name="renders"
     )
     # Everything the file was built from: figures, authored text and settings, as JSON.
     snapshot = models.JSONField(null=True, blank=True)

@@ -71,16 +71,29 @@ def report_html(snapshot: dict, *, for_pdf: bool) -> str:
     return html.replace(CONTENTS_MARKER, contents, 1)
 
 
-def html_to_pdf(html: str) -> bytes:
-    """WeasyPrint alone: tagged PDF/UA-1, with the title and language from the HTML."""
+def html_to_pdf(html: str, *, identifier: bytes | bool = True) -> bytes:
+    """WeasyPrint alone: tagged PDF/UA-1, with the title, language and dates from the HTML.
+
+    WeasyPrint 70 writes creation and modification dates only from the HTML's dcterms.created and
+    dcterms.modified, and no random identifiers for PDF/UA-1, so the same HTML always gives the same bytes.
+    The file identifier's first part is `identifier` (True: a hash of the content); its second part is
+    always the hash of the content.
+    """
     from weasyprint import HTML
 
     return HTML(string=html, base_url=BASE_URL, url_fetcher=fetch_static).write_pdf(
-        # The file identifier is a hash of the content, so the same report always gives the same bytes.
         pdf_variant="pdf/ua-1",
-        pdf_identifier=True,
+        pdf_identifier=identifier,
     )
 
 
+def report_pdf_identifier(snapshot: dict) -> bytes | bool:
+    """A published report's PDF carries its publication's own permanent identifier; a draft a content hash."""
+    published = snapshot.get("published")
+    return published["identifier"].encode() if published else True
+
+
 def report_pdf(snapshot: dict) -> bytes:
-    return html_to_pdf(report_html(snapshot, for_pdf=True))
+    """The PDF of a snapshot. A published report's has its publication's identifier and dates (from the
+    template), so every PDF made of one publication is the same file."""
+    return html_to_pdf(report_html(snapshot, for_pdf=True), identifier=report_pdf_identifier(snapshot))

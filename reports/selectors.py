@@ -24,6 +24,7 @@ from .models import (
     DomainSection,
     Finding,
     KeyQuestionNarrative,
+    PublishedReport,
     Recommendation,
     Render,
     Report,
@@ -230,6 +231,18 @@ def report_snapshot(inspection: Inspection) -> dict:
     """The whole report as the PDF and the preview print it, from the data as it is now."""
     ratings, statuses = ratings_figures(inspection)
     return build_snapshot(report_sources(inspection, ratings=ratings, statuses=statuses))
+
+
+def print_snapshot(inspection: Inspection) -> dict:
+    """What the PDF and the preview print: the snapshot frozen at publication while the inspection is
+    published, otherwise the data as they are now."""
+    if inspection.is_published:
+        published = PublishedReport.objects.filter(
+            publication__inspection=inspection, publication__withdrawn_at__isnull=True
+        ).first()
+        if published is not None:
+            return published.snapshot
+    return report_snapshot(inspection)
 
 
 def export_snapshot(inspection: Inspection) -> dict:

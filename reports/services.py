@@ -11,20 +11,25 @@ import json
 import logging
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from accounts.queue import QueueUnavailable, enqueue
+from alerts.models import Alert, AlertStatus
 from audit.models import EventKind
 from audit.services import security_event_record
 from cases.models import Case, KeyQuestionAnswer
-from inspections.models import Domain, Inspection, KeyQuestion, Standard
+from inspections.models import Domain, Inspection, KeyQuestion, Publication, Standard
+from inspections.publication import refuse_if_published
+from inspections.services import inspection_publish
+from ratings.selectors import current_sign_off
 
 from . import facts as catalogue
 from .markup import markup_problems
@@ -39,6 +44,7 @@ from .models import (
     Finding,
     FindingKind,
     KeyQuestionNarrative,
+    PublishedReport,
     Recommendation,
     Render,
     RenderFormat,
@@ -47,7 +53,7 @@ from .models import (
     StandardNarrative,
     SuppliedBy,
 )
-from .selectors import identifying_details, identifying_details_in, token_vocabulary
+from .selectors import identifying_details, identifying_details_in, report_snapshot, token_vocabulary
 
 LOGGER = logging.getLogger(__name__)
 
@@ -98,6 +104,8 @@ def _stamp(obj, user) -> None:
 
 
 def _report_for_update(inspection: Inspection) -> Report:
+    """The report's row, locked, for a write to its content: refused once the inspection is published."""
+    refuse_if_published(inspection)
     # Created at version 0 when another part is written first: its own first save makes it version 1.
     report, _created = Report.objects.select_for_update().get_or_create(
         inspection=inspection, defaults={"version": 0}
@@ -279,6 +287,7 @@ def recommendation_save(
 @transaction.atomic
 def item_move(*, item, direction: int) -> None:
     """Moves a finding, addressee or recommendation one place up (-1) or down (+1) among its siblings."""
+    refuse_if_published(item.report.inspection)
     model = type(item)
     siblings = {
         Finding: lambda: Finding.objects.filter(report=item.report, domain=item.domain, kind=item.kind),
@@ -334,6 +343,7 @@ def report_item_delete(*, inspection: Inspection, item) -> None:
     recommendations left; a source no figure cites."""
     if item.report.inspection_id != inspection.pk:
         raise ValidationError("That is not part of this inspection's report.")
+    refuse_if_published(inspection)
     if isinstance(item, Addressee) and item.recommendations.exists():
         raise ValidationError(
             f"{item.name} still has recommendations: move or delete them before removing the addressee."
@@ -491,6 +501,7 @@ def case_example_save(
     lead_in: str,
     text: str,
 ) -> CaseExample:
+    refuse_if_published(inspection)
     example = CaseExample.objects.select_for_update().get(pk=example.pk, report__inspection=inspection)
     _check_version(example, version, "example")
     TextChecker(inspection).check({"lead_in": lead_in, "text": text})
@@ -617,6 +628,7 @@ def report_content_import(*, inspection: Inspection, data: Mapping, user=None) -
     The document may also record, for the demo inspection, the case manager interviews held, the fieldwork
     periods and the inspectors' flagged quotes that its examples were chosen from.
     """
+    refuse_if_published(inspection)
     problems = _content_problems(inspection, data)
     if problems:
         raise ValidationError(problems)
@@ -769,12 +781,22 @@ def _enqueue(render: Render, *, quietly: bool = False) -> None:
 
 @transaction.atomic
 def render_request(*, inspection: Inspection, user, format: str = RenderFormat.PDF) -> Render:
-    """Asks the worker for a new render of the report (PDF) or its data (CSV, XLSX); queued on commit."""
+    """Asks the worker for a new render of the report (PDF) or its data (CSV, XLSX); queued on commit.
+
+    The PDF of a published inspection is made from the snapshot frozen at publication, so it is the same
+    file, byte for byte, however often it is made again."""
     if format not in RenderFormat.values:
         raise ValidationError(f"{format} is not a format the report can be made in.")
-    Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
+    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    publication = None
+    if format == RenderFormat.PDF and locked.is_published:
+        publication = Publication.objects.get(inspection=locked, withdrawn_at__isnull=True)
     render = Render.objects.create(
-        inspection=inspection, format=format, number=_next_number(inspection, format), requested_by=user
+        inspection=inspection,
+        format=format,
+        number=_next_number(inspection, format),
+        requested_by=user,
+        publication=publication,
     )
     _enqueue(render)
     return render
@@ -965,3 +987,153 @@ def render_download_record(*, render: Render, request) -> None:
     security_event_record(
         kind=kind, request=request, obj=render, detail=f"{render.filename}, SHA-256 {render.sha256}"
     )
+
+
+# --- publication ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishProblem:
+    """Something a published report needs that this one lacks. `part` and `ref` say where to put it right:
+    part is sign_off, details (ref: the field), domain (the domain's code), finding, recommendation,
+    example (their pk) or standard (the standard's code)."""
+
+    message: str
+    part: str
+    ref: str = ""
+
+
+def publication_problems(inspection: Inspection) -> list[PublishProblem]:
+    """Everything that stops the report being published, each said once: the ratings signed off, the
+    publishing details (a valid ISBN, the month, the foreword's signatory), no unknown token in any text,
+    and no chosen example that still names a case, a child or a case manager."""
+    problems: list[PublishProblem] = []
+    if current_sign_off(inspection) is None:
+        problems.append(PublishProblem("The ratings panel has not signed the ratings off yet.", "sign_off"))
+    for alert in Alert.objects.filter(inspection=inspection, status=AlertStatus.OPEN).select_related("case"):
+        problems.append(
+            PublishProblem(
+                f"Alert {alert.number} (case {alert.case.reference}) is still open: record the service's "
+                "confirmation of what it has done.",
+                "alert",
+                str(alert.number),
+            )
+        )
+    report = Report.objects.filter(inspection=inspection).first() or Report(inspection=inspection)
+    if not report.isbn.strip():
+        problems.append(PublishProblem("Enter the report's ISBN.", "details", "isbn"))
+    elif problem := isbn_problem(report.isbn):
+        problems.append(PublishProblem(problem, "details", "isbn"))
+    if report.publication_date is None:
+        problems.append(PublishProblem("Enter the month of publication.", "details", "publication_date"))
+    if not report.signatory_name.strip():
+        problems.append(PublishProblem("Name who signs the foreword.", "details", "signatory_name"))
+    if report.pk is None:
+        return problems
+    vocabulary = token_vocabulary(inspection)
+
+    def check(where: str, text: str, part: str, ref) -> None:
+        for problem in markup_problems(text or "", vocabulary):
+            problems.append(PublishProblem(f"{where}: {problem}", part, str(ref)))
+
+    for name in REPORT_TEXT_FIELDS:
+        check(Report._meta.get_field(name).verbose_name.capitalize(), getattr(report, name), "details", name)
+    for section in DomainSection.objects.filter(report=report).select_related("domain"):
+        for name in ("summary", "results", "overview"):
+            label = DomainSection._meta.get_field(name).verbose_name
+            check(
+                f"Domain {section.domain.code}, {label}",
+                getattr(section, name),
+                "domain",
+                section.domain.code,
+            )
+    for finding in Finding.objects.filter(report=report).select_related("domain"):
+        what = "A strength" if finding.kind == FindingKind.STRENGTH else "An area for improvement"
+        check(f"{what} of domain {finding.domain.code}", finding.text, "finding", finding.pk)
+    for number, recommendation in enumerate(
+        Recommendation.objects.filter(report=report).order_by("addressee__order", "addressee", "order", "pk"),
+        1,
+    ):
+        check(f"Recommendation {number}", recommendation.text, "recommendation", recommendation.pk)
+    for narrative in StandardNarrative.objects.filter(report=report).select_related("standard"):
+        code = narrative.standard.code
+        check(f"The text of standard {code}", narrative.text, "standard", code)
+    for narrative in KeyQuestionNarrative.objects.filter(report=report).select_related(
+        "key_question__standard"
+    ):
+        kq = narrative.key_question
+        check(f"The text under key question {kq.code}", narrative.text, "standard", kq.standard.code)
+    examples = CaseExample.objects.filter(report=report).select_related("key_question")
+    for example in examples:
+        check(
+            f"An example under {example.key_question.code}",
+            f"{example.lead_in} {example.text}",
+            "example",
+            example.pk,
+        )
+    for example in examples_needing_anonymising(inspection):
+        problems.append(
+            PublishProblem(
+                f"An example under {example.key_question.code} still names a case, a child or a case manager.",
+                "example",
+                str(example.pk),
+            )
+        )
+    return problems
+
+
+def _published_snapshot(inspection: Inspection, publication: Publication) -> dict:
+    """The report as it is at publication, with what makes its PDF the same every time it is made: the
+    publication's time as the PDF's creation and modification dates, and a file identifier of its own."""
+    snapshot = report_snapshot(inspection)
+    at = publication.published_at.astimezone(datetime.UTC).replace(microsecond=0)
+    identity = f"{inspection.reference}/{at.isoformat()}".encode()
+    snapshot["published"] = {
+        "at": at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "identifier": hashlib.md5(identity, usedforsecurity=False).hexdigest(),
+    }
+    return snapshot
+
+
+@transaction.atomic
+def report_publish(*, inspection: Inspection, user) -> Render:
+    """Publishes the report: refused, with every problem listed, unless it has all a published report needs.
+
+    Freezes the inspection's data, stores the report's snapshot and queues the final PDF made from it. Only
+    the inspection's lead inspector publishes; the foreword's signatory is recorded with who published.
+    """
+    if not user.has_perm("inspections.publish", inspection):
+        raise PermissionDenied("Only the lead inspector of this inspection can publish its report.")
+    locked = (
+        Inspection.objects.select_for_update(of=("self",))
+        .select_related("service", "framework", "lead_inspector")
+        .get(pk=inspection.pk)
+    )
+    refuse_if_published(locked, reread=False)
+    problems = publication_problems(locked)
+    if problems:
+        raise ValidationError([p.message for p in problems])
+    report = Report.objects.get(inspection=locked)
+    publication = inspection_publish(
+        inspection=locked,
+        published_by=user,
+        signatory_name=report.signatory_name,
+        signatory_title=report.signatory_title,
+    )
+    snapshot = _published_snapshot(locked, publication)
+    PublishedReport.objects.create(
+        publication=publication,
+        snapshot=snapshot,
+        snapshot_sha256=hashlib.sha256(_canonical_json(snapshot)).hexdigest(),
+    )
+    render = Render.objects.create(
+        inspection=locked,
+        format=RenderFormat.PDF,
+        number=_next_number(locked, RenderFormat.PDF),
+        requested_by=user,
+        publication=publication,
+    )
+    # If the queue is down the render is marked failed, with "Try again": the publication stands.
+    _enqueue(render, quietly=True)
+    inspection.published_at, inspection.status = locked.published_at, locked.status
+    return render

@@ -11,12 +11,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views import View
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 
 from accounts.queue import QueueUnavailable
 from cases.models import KeyQuestionAnswer
-from inspections.mixins import ActionFormView, InspectionMixin
+from inspections.mixins import ActionFormView, InspectionMixin, errors_onto
 from inspections.models import Domain, KeyQuestion, Standard
+from inspections.services import current_publication, publication_withdraw
 from ratings.selectors import current_sign_off
 
 from . import facts as catalogue
@@ -33,6 +34,7 @@ from .forms import (
     RenderRequestForm,
     ReportDetailsForm,
     StandardNarrativeForm,
+    WithdrawPublicationForm,
 )
 from .models import (
     Addressee,
@@ -54,16 +56,18 @@ from .selectors import (
     fact_warnings,
     flagged_quotes,
     offence_warnings,
+    print_snapshot,
     ratings_figures,
     renders_of,
     report_get,
-    report_snapshot,
 )
 
 WRITE = "inspections.write_report"
 RENDER = "inspections.render_report"
 READ = "inspections.view_inspection"
 WRITE_DENIED = "Only the lead inspector writes the report."
+PUBLISH = "inspections.publish"
+WITHDRAW = "inspections.withdraw_publication"
 
 
 class ReportMixin(InspectionMixin):
@@ -166,8 +170,11 @@ class OverviewView(ReportMixin, TemplateView):
             sign_off=current_sign_off(self.inspection),
             warnings=(fact_warnings(report) if report.pk else []) + offence_warnings(self.inspection),
             unanonymised=services.examples_needing_anonymising(self.inspection) if report.pk else [],
-            can_write=self.request.user.has_perm(WRITE, self.inspection),
+            can_write=self.request.user.has_perm(WRITE, self.inspection) and not self.inspection.is_published,
             can_render=self.request.user.has_perm(RENDER, self.inspection),
+            publication=current_publication(self.inspection),
+            can_publish=self.request.user.has_perm(PUBLISH, self.inspection),
+            can_withdraw=self.request.user.has_perm(WITHDRAW, self.inspection),
             short_name=report.service_short_name
             or default_short_name(self.inspection.service.name, self.inspection.service.term),
             **kwargs,
@@ -683,7 +690,7 @@ class PreviewView(ReportMixin, View):
     """The report as HTML, built by the same builder and templates as the PDF."""
 
     def get(self, request, reference):
-        return HttpResponse(report_html(report_snapshot(self.inspection), for_pdf=False))
+        return HttpResponse(report_html(print_snapshot(self.inspection), for_pdf=False))
 
 
 class RenderCreateView(ReportMixin, View):
@@ -770,3 +777,77 @@ class RenderDownloadView(ReportMixin, View):
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+# --- publication ----------------------------------------------------------------------------------------
+
+
+def problem_url(problem: services.PublishProblem, reference: str) -> str:
+    """Where the person publishing puts a problem right."""
+    ref = {"reference": reference}
+    part, key = problem.part, problem.ref
+    if part == "sign_off":
+        return reverse("ratings:ratings", kwargs=ref)
+    if part == "details":
+        return reverse("reports:details", kwargs=ref) + f"#id_{key}"
+    if part == "alert":
+        return reverse("alerts:resolve", kwargs={**ref, "number": int(key)})
+    if part in ("domain", "standard"):
+        return reverse(f"reports:{part}", kwargs={**ref, "code": key})
+    return reverse(f"reports:{part}-edit", kwargs={**ref, "pk": int(key)})
+
+
+class PublishView(ReportMixin, TemplateView):
+    """Checks that the report has all a published report needs, then (POST) publishes it: the data freeze."""
+
+    permission_required = PUBLISH
+    permission_denied_message = "Only the lead inspector of this inspection can publish its report."
+    template_name = "reports/publish.html"
+
+    def get_context_data(self, **kwargs):
+        publication = current_publication(self.inspection)
+        problems = [] if publication else services.publication_problems(self.inspection)
+        ref = self.inspection.reference
+        return super().get_context_data(
+            publication=publication,
+            problems=[{"message": p.message, "url": problem_url(p, ref)} for p in problems],
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.report_publish(inspection=self.inspection, user=request.user)
+        except ValidationError:
+            return self.render_to_response(self.get_context_data(refused=True))
+        messages.success(
+            request,
+            "The report is published and the inspection's data are frozen. The final PDF is being made.",
+        )
+        return redirect(self.overview_url() + "#renders")
+
+
+class WithdrawPublicationView(ReportMixin, FormView):
+    """An administrator withdraws a publication, giving the reason: the data can be changed again."""
+
+    permission_required = WITHDRAW
+    permission_denied_message = "Only an administrator can withdraw a publication."
+    template_name = "reports/withdraw.html"
+    form_class = WithdrawPublicationForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(publication=current_publication(self.inspection), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            publication_withdraw(
+                inspection=self.inspection,
+                withdrawn_by=self.request.user,
+                reason=form.cleaned_data["reason"],
+                request=self.request,
+            )
+        except ValidationError as error:
+            return self.form_invalid(errors_onto(form, error))
+        messages.success(
+            self.request, "The publication is withdrawn. The inspection's data can be changed again."
+        )
+        return redirect(self.overview_url())

@@ -14,6 +14,7 @@ from django.db.models import ProtectedError, QuerySet
 from accounts.models import User
 from cases.models import Case
 from inspections.models import Inspection, InspectionStatus, TeamMembership
+from inspections.publication import refuse_if_published
 from inspections.services import ConcurrentEditError
 
 from . import rules
@@ -50,8 +51,11 @@ CASE_FACTS = (
 
 
 def _lock(inspection: Inspection) -> Inspection:
-    """The inspection's row, locked: changes to one inspection's sample happen one at a time."""
-    return Inspection.objects.select_for_update().get(pk=inspection.pk)
+    """The inspection's row, locked: changes to one inspection's sample happen one at a time, and none
+    once it is published."""
+    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    refuse_if_published(locked, reread=False)
+    return locked
 
 
 def _refuse_if_started(inspection: Inspection, what: str) -> None:

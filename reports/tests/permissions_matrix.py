@@ -84,6 +84,9 @@ MATRIX = {
         lambda w: {**ref(w), "kind": "finding", "pk": w["report"]["finding"].pk, "direction": "down"},
         WRITERS_POST,
     ),
+    # Only the inspection's lead inspector publishes; only an administrator withdraws a publication.
+    "reports:publish": ("get", ref, {**team_only(403), "lead": 200}),
+    "reports:withdraw": ("get", ref, {**team_only(403), "administrator": 200}),
     "reports:preview": ("get", ref, team_only(200)),
     "reports:render-create": ("post", ref, WRITERS_POST),
     "reports:render-status": ("get", ref, team_only(200)),

@@ -97,3 +97,37 @@ def test_an_unknown_token_is_shown_on_the_page_with_and_without_javascript(new_p
         )
         if javascript:
             assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_the_lead_publishes_and_then_sees_a_case_read_only(new_page, framework, javascript):
+    from cases.models import Case, CaseStatus
+    from inspections.models import Inspection
+
+    from .helpers import cheshire_demo
+
+    inspection = cheshire_demo()
+    case = Case.objects.filter(inspection=inspection).order_by("reference").first()
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.IN_PROGRESS)
+    page = new_page(javascript=javascript)
+    sign_in(page, inspection.lead_inspector, next_url=f"/inspections/{inspection.reference}/report/")
+    page.get_by_role("link", name="Check and publish the report").click()
+    page.get_by_role("heading", name="Publish the report").wait_for()
+    assert page.get_by_text("What publishing does").is_visible()
+    assert not javascript or axe_violations(page) == []  # axe needs the page's JavaScript
+    page.get_by_role("button", name="Publish the report").click()
+    page.get_by_text("The report is published and the inspection's data are frozen.").wait_for()
+    assert Inspection.objects.get(pk=inspection.pk).is_published
+    day = f"{Inspection.objects.get(pk=inspection.pk).published_at.astimezone():%-d %B %Y}"
+    banner = f"This inspection was published on {day}. Its data can no longer be changed."
+    assert page.get_by_text(banner).is_visible()
+    assert not javascript or axe_violations(page) == []  # axe needs the page's JavaScript
+    page.goto(f"/inspections/{inspection.reference}/cases/{case.pk}/facts/")
+    assert page.get_by_text(banner).is_visible()
+    assert page.get_by_role("button", name="Save").count() == 0
+    assert page.locator("form[data-autosave] input, form[data-autosave] select").count() == 0
+    assert not javascript or axe_violations(page) == []  # axe needs the page's JavaScript
+    page.goto(f"/inspections/{inspection.reference}/cases/{case.pk}/standards/2.1/")
+    assert page.get_by_text(banner).is_visible()
+    assert page.locator("input[type=radio]").count() == 0
+    assert not javascript or axe_violations(page) == []  # axe needs the page's JavaScript

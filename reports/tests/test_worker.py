@@ -2,6 +2,7 @@
 
 import contextlib
 import csv
+import datetime
 import hashlib
 import io
 import os
@@ -172,3 +173,25 @@ def test_a_render_that_fills_the_disk_fails_with_the_reason_and_leaves_no_part_f
         assert not render.file and render.sha256 == "" and render.attempts == 1
         assert files_in(media) == []  # the part written before the disk filled is removed
         assert worker.process.poll() is None  # the worker lives on for the next job
+
+
+def test_a_published_report_renders_to_the_same_bytes_every_time(framework, celery_worker_process):
+    cheshire = cheshire_demo()
+    first = services.report_publish(inspection=cheshire, user=cheshire.lead_inspector)
+    first = wait_for(lambda: finished(first.pk), what="the published PDF")
+    assert first.status == RenderStatus.READY, first.failure_reason
+    again = [services.render_request(inspection=cheshire, user=cheshire.lead_inspector) for _ in range(2)]
+    again = [wait_for(lambda r=r: finished(r.pk), what="a PDF made again") for r in again]
+    assert [r.status for r in again] == [RenderStatus.READY, RenderStatus.READY]
+    contents = [r.file.read() for r in (first, *again)]
+    digests = {hashlib.sha256(content).hexdigest() for content in contents}
+    assert len(digests) == 1 and digests == {first.sha256, again[0].sha256, again[1].sha256}
+    assert contents[0] == contents[1] == contents[2]
+    assert all(r.publication_id == first.publication_id for r in again) and not first.is_draft
+    reader = PdfReader(io.BytesIO(contents[0]))
+    assert not any("DRAFT" in page.extract_text() for page in reader.pages)
+    # The PDF's dates are the moment of publication; its permanent identifier is the publication's own.
+    published_at = first.publication.published_at.astimezone(datetime.UTC).replace(microsecond=0)
+    assert reader.metadata.creation_date == published_at and reader.metadata.modification_date == published_at
+    identifier = first.publication.published_report.snapshot["published"]["identifier"]
+    assert str(reader.trailer["/ID"][0]) == identifier

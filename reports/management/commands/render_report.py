@@ -5,15 +5,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
 from reports import exports
-from reports.pdf import html_to_pdf, report_html
-from reports.selectors import export_snapshot, report_snapshot
+from reports.pdf import html_to_pdf, report_html, report_pdf_identifier
+from reports.selectors import export_snapshot, print_snapshot
 from sampling.management.commands._common import inspection_named
 
 
 class Command(BaseCommand):
     help = (
         "Makes an inspection's report as a PDF (or its data as CSV or XLSX) now, without the worker: the same "
-        "file the 'Generate PDF' button makes. Prints how long each step took."
+        "file the 'Generate PDF' button makes (for a published inspection, from its frozen snapshot). Prints how long each step took."
     )
 
     def add_arguments(self, parser):
@@ -30,11 +30,11 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             if format == "pdf":
-                snapshot = report_snapshot(inspection)
+                snapshot = print_snapshot(inspection)
                 built = time.perf_counter()
                 document = report_html(snapshot, for_pdf=True)
                 laid_out = time.perf_counter()
-                content = html_to_pdf(document)
+                content = html_to_pdf(document, identifier=report_pdf_identifier(snapshot))
                 done = time.perf_counter()
                 if html:
                     Path(html).write_text(document, encoding="utf-8")
