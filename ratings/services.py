@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
 from cases.models import Case, CaseStatus, KeyQuestionAnswer, PromptAnswer
@@ -295,8 +295,9 @@ def inspection_import(*, document, replace: bool = False) -> ImportResult:
         lead_id = existing.lead_inspector_id
         try:
             existing.delete()
-        except ProtectedError as exc:
-            kinds = sorted({obj._meta.verbose_name_plural for obj in exc.protected_objects})
+        except (ProtectedError, RestrictedError) as exc:
+            held = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+            kinds = sorted({str(obj._meta.verbose_name_plural) for obj in held})
             raise ValidationError(
                 [
                     f"$.inspection.reference: {parsed.reference} cannot be replaced while it has "

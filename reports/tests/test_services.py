@@ -377,3 +377,19 @@ def test_the_demo_report_is_written_once_for_the_demo_inspection(framework):
     assert Report.objects.get(inspection=inspection).signatory_name == "Justin Russell"
     call_command("load_demo_report", stdout=out)
     assert "has a report already" in out.getvalue()
+
+
+def test_replacing_an_inspection_that_has_a_report_is_refused_in_words(framework):
+    from ratings.demo import DEMO_FILE
+    from ratings.services import inspection_import
+
+    from .helpers import cheshire_demo
+
+    inspection = cheshire_demo()
+    cases = inspection.cases.count()
+    with pytest.raises(ValidationError) as refused:
+        inspection_import(document=json.loads(DEMO_FILE.read_text(encoding="utf-8")), replace=True)
+    (message,) = refused.value.messages
+    assert message.startswith("$.inspection.reference: CHESHIRE-2021 cannot be replaced while it has ")
+    assert "that depend on it." in message
+    assert inspection.cases.count() == cases
