@@ -75,7 +75,7 @@ class AlertRaiseForm(forms.Form):
                 legend_size=Size.MEDIUM,
                 legend_tag="h2",
             ),
-            Submit("raise", "Raise the alert"),
+            Submit("raise", "Raise the alert", data_module="govuk-button", data_prevent_double_click="true"),
         )
 
     def clean_notified_time(self) -> datetime.time | None:
@@ -85,9 +85,8 @@ class AlertRaiseForm(forms.Form):
         match = TIME.match(text)
         hour, minute = (int(match[1]), int(match[2])) if match else (-1, -1)
         if match and match[3]:
-            if not 1 <= hour <= 12:
-                hour = -1
-            hour = hour % 12 + (12 if match[3].lower() == "pm" else 0)
+            # 12-hour clock: 1 to 12 only ("13:30pm" and "0:15am" are not times).
+            hour = hour % 12 + (12 if match[3].lower() == "pm" else 0) if 1 <= hour <= 12 else -1
         if not (0 <= hour <= 23 and 0 <= minute <= 59):
             raise forms.ValidationError("Enter the time as hours and minutes, for example 14:30")
         return datetime.time(hour, minute)

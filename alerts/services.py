@@ -117,14 +117,13 @@ def _email_lead(alert: Alert, *, request=None) -> bool:
     link = request.build_absolute_uri(path) if request is not None else path
     raised_at = timezone.localtime(alert.raised_at)
     body = (
-        f"{alert.raised_by} raised alert {alert.number} on case {alert.case.reference} of inspection "
-        f"{alert.inspection.reference} at {raised_at:%H:%M} on {raised_at:%-d %B %Y}.\n\n"
+        f"{alert.raised_by} raised alert {alert.number} on inspection {alert.inspection.reference} at {raised_at:%H:%M} on {raised_at:%-d %B %Y}.\n\n"
         f"Read it, and record the service's confirmation of what it has done, here:\n{link}\n\n"
-        "This email does not say anything about the child: sign in to read the alert."
+        "This email does not say which case or anything about the child: sign in to read the alert."
     )
     try:
         send_mail(
-            subject=f"Alert raised on case {alert.case.reference} ({alert.inspection.reference})",
+            subject=f"Alert {alert.number} raised on inspection {alert.inspection.reference}",
             message=body,
             from_email=None,
             recipient_list=[lead.email],
@@ -158,7 +157,11 @@ def alert_resolve(
 ) -> Alert:
     """Records what the service confirmed it has done (in the words of its manager, named), which resolves
     the alert. A change from a page opened before someone else saved the alert is refused, naming them."""
-    alert = Alert.objects.select_for_update().select_related("inspection", "updated_by").get(pk=alert_id)
+    alert = (
+        Alert.objects.select_for_update(of=("self",))
+        .select_related("inspection", "updated_by")
+        .get(pk=alert_id)
+    )
     refuse_if_published(alert.inspection)
     if not resolved_by.has_perm("alerts.resolve_alert", alert):
         raise PermissionDenied(

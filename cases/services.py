@@ -71,23 +71,14 @@ def refuse_if_read_only(*, case: Case, user) -> None:
 
 
 def _lock_case(*, inspection: Inspection, case_id: int) -> Case:
-    """Locks the case row FOR UPDATE and its inspection's row FOR SHARE until the transaction ends, in one
-    statement, and refuses if the inspection is published (inspections.publication): a publication waits
-    for the write, and a write waits for a publication in progress and then sees it."""
-    cases, inspections = Case._meta.db_table, Inspection._meta.db_table
-    found = list(
-        Case.objects.raw(
-            f"SELECT c.*, i.published_at AS inspection_published_at FROM {cases} c "
-            f"JOIN {inspections} i ON i.id = c.inspection_id WHERE c.id = %s AND c.inspection_id = %s "
-            "FOR UPDATE OF c FOR SHARE OF i",
-            [case_id, inspection.pk],
-        )
-    )
-    if not found:
+    """Reads the inspection's row FOR SHARE (refusing if it is published: inspections.publication), then
+    locks the case row FOR UPDATE, both until the transaction ends. The inspection comes first, as in every
+    other write (allocation, a new draw, a swap lock it FOR UPDATE and then its cases): taking the case first
+    would let an autosave and an allocation each wait for the other."""
+    refuse_if_published(inspection)
+    case = Case.objects.select_for_update().filter(pk=case_id, inspection=inspection).first()
+    if case is None:
         raise Http404("This inspection has no such case.")
-    case = found[0]
-    inspection.published_at = case.inspection_published_at
-    refuse_if_published(inspection, reread=False)
     case.inspection = inspection
     return case
 

@@ -909,10 +909,11 @@ def store_failure_reason(exc: OSError) -> str:
 def _store(render: Render, snapshot: dict, content: bytes, seconds: float) -> Render:
     digest = hashlib.sha256(content).hexdigest()
     snapshot_json = _canonical_json(snapshot)
-    render.is_draft = bool(
-        snapshot.get("is_draft", True)
-    )  # before naming the file: a final PDF is not "-draft"
-    name = Render.file.field.generate_filename(render, render.filename)
+    # Set before the file is named: a final PDF is not "-draft".
+    render.is_draft = bool(snapshot.get("is_draft", True))
+    # The name the storage will save under (a free one), so that a failed write's part can be found again.
+    field = Render.file.field
+    name = field.storage.get_available_name(field.generate_filename(render, render.filename))
     try:
         with transaction.atomic():
             locked = Render.objects.select_for_update().get(pk=render.pk)
@@ -936,14 +937,16 @@ def _store(render: Render, snapshot: dict, content: bytes, seconds: float) -> Re
             updated_at=timezone.now(),
         )
         return Render.objects.get(pk=render.pk)
+    except BaseException:
+        _remove_partial_file(name)  # e.g. the database went away after the file was written: retried anew
+        raise
 
 
 def _remove_partial_file(name: str) -> None:
-    """A write that failed part way (a full disk) leaves part of a file; no render points at it, so it goes."""
-    storage = Render.file.field.storage
+    """A write that failed part way (a full disk) leaves part of a file. The name was free when this render
+    took it, and only this render's task is making it (`_claim`), so whatever is there is that part."""
     with contextlib.suppress(OSError):
-        if storage.exists(name) and not Render.objects.filter(file=name).exists():
-            storage.delete(name)
+        Render.file.field.storage.delete(name)
 
 
 def _canonical_json(data) -> bytes:
@@ -1030,12 +1033,29 @@ def publication_problems(inspection: Inspection) -> list[PublishProblem]:
         problems.append(PublishProblem("Name who signs the foreword.", "details", "signatory_name"))
     if report.pk is None:
         return problems
-    vocabulary = token_vocabulary(inspection)
+    # Texts are checked again, for unknown tokens and for details that identify a case, a child or a case
+    # manager: both may have changed since a text was saved (a token withdrawn, a case swapped into the
+    # sample, case managers' names imported later).
+    checker = TextChecker(inspection)
 
-    def check(where: str, text: str, part: str, ref) -> None:
-        for problem in markup_problems(text or "", vocabulary):
+    def check(where: str, text: str, part: str, ref, *, identifying: bool = True) -> None:
+        found = (
+            checker.problems(text or "") if identifying else markup_problems(text or "", checker.vocabulary)
+        )
+        for problem in found:
             problems.append(PublishProblem(f"{where}: {problem}", part, str(ref)))
 
+    for name in ("cover_lead", "presenters"):
+        label = str(Report._meta.get_field(name).verbose_name).capitalize()
+        for detail in identifying_details_in(getattr(report, name) or "", checker.details):
+            problems.append(
+                PublishProblem(
+                    f"{label}: '{detail}' identifies a case, a child or a case manager of this inspection: "
+                    "remove it, because the report is published.",
+                    "details",
+                    name,
+                )
+            )
     for name in REPORT_TEXT_FIELDS:
         check(Report._meta.get_field(name).verbose_name.capitalize(), getattr(report, name), "details", name)
     for section in DomainSection.objects.filter(report=report).select_related("domain"):
@@ -1070,6 +1090,7 @@ def publication_problems(inspection: Inspection) -> list[PublishProblem]:
             f"{example.lead_in} {example.text}",
             "example",
             example.pk,
+            identifying=False,  # said once, below
         )
     for example in examples_needing_anonymising(inspection):
         problems.append(

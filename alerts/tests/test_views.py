@@ -68,6 +68,8 @@ def test_the_case_page_lists_its_alerts(client, team, case):
 
 def test_raising_an_alert_from_the_form(client, team, case):
     client.force_login(team["inspector"])
+    blank = client.get(raise_url(case)).content.decode()
+    assert 'data-prevent-double-click="true"' in blank  # a double click raises one alert, emails once
     response = client.post(raise_url(case), form())
     alert = Alert.objects.get()
     assert response.status_code == 302 and response.url == alert_url(alert)
@@ -103,6 +105,8 @@ def test_an_empty_form_lists_every_problem_and_writes_nothing(client, team, case
     ("changes", "field_message"),
     [
         ({"notified_time": "25:10"}, "Enter the time as hours and minutes, for example 14:30"),
+        ({"notified_time": "13:30pm"}, "Enter the time as hours and minutes, for example 14:30"),
+        ({"notified_time": "0:15am"}, "Enter the time as hours and minutes, for example 14:30"),
         ({"notified_time": ""}, "Enter the time you told them"),
         ({"notified_date_0": "31", "notified_date_1": "2"}, "The date you told them must be a real date"),
         (

@@ -408,3 +408,52 @@ def test_every_change_is_in_the_history_with_who_made_it(team, court_case):
     assert (str(team["inspector"]), "Key question 2.1.1: rationale", "–", "Sound.") in rows
     assert (str(team["inspector"]), "Status", "Not started", "In progress") in rows
     assert CaseEvent.objects.filter(pgh_obj=court_case, status=CaseStatus.IN_PROGRESS).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_waits_for_a_locked_inspection_before_it_locks_its_case(team, court_case):
+    """Allocation, a new draw and a swap lock the inspection FOR UPDATE and then its cases. A save must take
+    the inspection first too: if it held its case while waiting, each would wait for the other (deadlock)."""
+    import threading
+
+    import psycopg
+    from django.db import connection, connections
+
+    settings = connection.get_connection_params()
+    inspection_table = court_case.inspection._meta.db_table
+    saved = threading.Event()
+
+    def save():
+        try:
+            save_prompt(court_case, team["inspector"], "2.1.1.a", "yes")
+            saved.set()
+        finally:
+            connections.close_all()
+
+    with psycopg.connect(**settings, autocommit=False) as allocation:
+        allocation.execute(
+            f"SELECT id FROM {inspection_table} WHERE id = %s FOR UPDATE", [court_case.inspection_id]
+        )
+        saver = threading.Thread(target=save)
+        saver.start()
+        try:
+            with psycopg.connect(**settings, autocommit=True) as observer:
+                # The save is queued behind the inspection's lock, not holding its case.
+                for _ in range(100):
+                    waiting = observer.execute(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                        "AND datname = current_database()"
+                    ).fetchone()[0]
+                    if waiting:
+                        break
+                    saved.wait(0.05)
+                assert waiting and not saved.is_set()
+                with observer.transaction():
+                    observer.execute(
+                        f"SELECT id FROM {court_case._meta.db_table} WHERE id = %s FOR UPDATE NOWAIT",
+                        [court_case.pk],
+                    )
+        finally:
+            allocation.rollback()
+            saver.join(30)
+    assert saved.is_set() and PromptAnswer.objects.get(case=court_case, prompt__code="2.1.1.a").value == "yes"

@@ -146,6 +146,32 @@ def test_every_missing_item_is_listed_and_nothing_is_published(framework, panel_
     assert not Publication.objects.exists() and not Inspection.objects.get(pk=inspection.pk).is_published
 
 
+def test_a_text_that_names_a_case_manager_added_since_it_was_saved_stops_publication(framework):
+    inspection = cheshire_demo()
+    finding = Finding.objects.filter(report__inspection=inspection, domain__code="2").order_by("pk").first()
+    Finding.objects.filter(pk=finding.pk).update(text=f"{finding.text} Ms Okafor's plans were clear.")
+    case = Case.objects.filter(inspection=inspection).order_by("reference").first()
+    assert services.publication_problems(inspection) == []
+    # The case manager's name arrives later (a swap, a re-import): the saved texts are checked again.
+    Case.objects.filter(pk=case.pk).update(case_manager="Okafor")
+    Report.objects.filter(inspection=inspection).update(presenters=f"Inspectors, with {case.reference}")
+    what = "A strength" if finding.kind == "strength" else "An area for improvement"
+    assert [(p.message, p.part, p.ref) for p in services.publication_problems(inspection)] == [
+        (
+            f"Who presented to the inspectors: '{case.reference}' identifies a case, a child or a case manager of this inspection: "
+            "remove it, because the report is published.",
+            "details",
+            "presenters",
+        ),
+        (
+            f"{what} of domain 2: 'Okafor' identifies a case, a child or a case manager of this inspection: "
+            "remove it, because the report is published.",
+            "finding",
+            str(finding.pk),
+        ),
+    ]
+
+
 def test_an_isbn_whose_check_digit_is_wrong_stops_publication(framework):
     inspection = cheshire_demo()
     Report.objects.filter(inspection=inspection).update(isbn="978-1-914478-34-6")
