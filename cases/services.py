@@ -71,14 +71,27 @@ def refuse_if_read_only(*, case: Case, user) -> None:
 
 
 def _lock_case(*, inspection: Inspection, case_id: int) -> Case:
-    """Reads the inspection's row FOR SHARE (refusing if it is published: inspections.publication), then
-    locks the case row FOR UPDATE, both until the transaction ends. The inspection comes first, as in every
-    other write (allocation, a new draw, a swap lock it FOR UPDATE and then its cases): taking the case first
-    would let an autosave and an allocation each wait for the other."""
-    refuse_if_published(inspection)
-    case = Case.objects.select_for_update().filter(pk=case_id, inspection=inspection).first()
-    if case is None:
+    """Reads the inspection's row FOR SHARE, then locks the case row FOR UPDATE, both until the transaction
+    ends, in one statement, and refuses if the inspection is published (inspections.publication).
+
+    The inspection is locked first (in the CTE, before any case row can be locked), as in every other
+    write: allocation, a new draw and a swap lock the inspection FOR UPDATE and then its cases. Taking the
+    case first would let an autosave and an allocation each wait for the other.
+    """
+    cases, inspections = Case._meta.db_table, Inspection._meta.db_table
+    found = list(
+        Case.objects.raw(
+            f"WITH i AS MATERIALIZED (SELECT id, published_at FROM {inspections} WHERE id = %s FOR SHARE) "
+            f"SELECT c.*, i.published_at AS inspection_published_at FROM {cases} c "
+            "JOIN i ON i.id = c.inspection_id WHERE c.id = %s FOR UPDATE OF c",
+            [inspection.pk, case_id],
+        )
+    )
+    if not found:
         raise Http404("This inspection has no such case.")
+    case = found[0]
+    inspection.published_at = case.inspection_published_at
+    refuse_if_published(inspection, reread=False)
     case.inspection = inspection
     return case
 
