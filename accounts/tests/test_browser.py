@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from accounts.management.commands.create_demo_data import DEMO_USERS
 from conftest import axe_violations, sign_in
@@ -10,10 +13,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_each_demo_role_signs_in_lands_home_and_signs_out(page, make_user, email, role):
     user = make_user(role, email=email)
     page.goto("/")
-    assert page.title() == "Sign in – Inspect youth justice services"
+    expect(page).to_have_title("Sign in – Inspect youth justice services")
     assert axe_violations(page) == []
     sign_in(page, user)
-    assert page.title() == "Your inspections – Inspect youth justice services"
+    expect(page).to_have_title("Your inspections – Inspect youth justice services")
     assert page.locator(".govuk-caption-l").inner_text() == role.label
     nav = page.get_by_role("navigation", name="Menu")
     assert nav.get_by_role("link", name="Administration").count() == (1 if role == "administrator" else 0)
@@ -26,7 +29,7 @@ def test_each_demo_role_signs_in_lands_home_and_signs_out(page, make_user, email
 def test_a_failed_sign_in_is_announced_and_focusable(page, inspector):
     page.goto("/accounts/sign-in/")
     page.get_by_role("button", name="Sign in").click()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile("^" + re.escape("Error: ")))
     summary = page.locator(".govuk-error-summary")
     assert "Enter your email address" in summary.inner_text()
     summary.get_by_role("link", name="Enter your email address").click()

@@ -40,6 +40,15 @@ pytestmark = pytest.mark.django_db
 # Every app whose rows hold an inspection's data (the test database holds only the one inspection).
 DATA_APPS = ("inspections", "cases", "alerts", "sampling", "ratings", "reports")
 FRAMEWORK_MODELS = ("frameworkversion", "domain", "standard", "keyquestion", "prompt")
+# What an alert says (the alerts app's tests check the wording rules; here only the freeze matters).
+ALERT = {
+    "concern": "child_safety",
+    "findings": "No safety plan.",
+    "action_requested": "Review the plan.",
+    "notified_name": "Sam Manager",
+    "notified_role": "Team manager",
+    "notified_how": "telephone",
+}
 
 
 def data_state() -> dict:
@@ -186,12 +195,7 @@ def test_an_open_alert_stops_publication_until_the_service_confirms_its_action(f
     raised = alert_services.alert_raise(
         case=case,
         raised_by=inspection.lead_inspector,
-        concern="harm_to_others",
-        findings="The victim's safety was not planned for.",
-        action_requested="Review the risk management plan.",
-        notified_name="Sam Manager",
-        notified_role="Operational manager",
-        notified_how="in_person",
+        **ALERT,
         notified_at=timezone.now(),
     )
     alert = raised.alert
@@ -346,12 +350,7 @@ def alert_writes():
         "alert raised": lambda w: alert_services.alert_raise(
             case=Case.objects.get(pk=w["in_progress"].pk),  # allocated to w["inspector"] by the world
             raised_by=w["inspector"],
-            concern="child_safety",
-            findings="No safety plan.",
-            action_requested="Review the plan.",
-            notified_name="Sam Manager",
-            notified_role="Team manager",
-            notified_how="telephone",
+            **ALERT,
             notified_at=timezone.now(),
         ),
     }
@@ -380,12 +379,7 @@ def test_an_alert_left_open_cannot_be_resolved_once_published(world):
         inspection=world["inspection"],
         case=world["in_progress"],
         number=1,
-        concern="child_safety",
-        findings="No safety plan.",
-        action_requested="Review the plan.",
-        notified_name="Sam Manager",
-        notified_role="Team manager",
-        notified_how="telephone",
+        **ALERT,
         notified_at=now,
         raised_by=world["inspector"],
         raised_at=now,
