@@ -1,6 +1,7 @@
 """Fixtures shared by every app's tests: people in each role, the loaded framework, a real browser."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,57 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
         for v in result["violations"]
         if v["impact"] in impacts
     ]
+
+
+# --- pages of a published inspection ------------------------------------------------------------------------
+
+# The first word of a link or button that offers to change an inspection's data.
+CHANGING_WORDS = frozenset(
+    [
+        "Add",
+        "Change",
+        "Delete",
+        "Draw",
+        "Edit",
+        "Import",
+        "Move",
+        "Propose",
+        "Raise",
+        "Record",
+        "Remove",
+        "Reopen",
+        "Save",
+        "Suggest",
+        "Swap",
+    ]
+)
+
+
+def post_forms(html: str) -> list[str]:
+    """The action of every form on the page that posts, except the sign-out forms of the header and of the
+    time-out warning (base.html), which every signed-in page has."""
+    from django.urls import reverse
+
+    sign_out = reverse("accounts:sign-out")
+    actions = []
+    for tag in re.findall(r"<form\b[^>]*>", html):
+        if re.search(r'\bmethod="post"', tag, re.IGNORECASE):
+            action = re.search(r'\baction="([^"]*)"', tag)
+            actions.append(action.group(1) if action else "")
+    return [action for action in actions if action != sign_out]
+
+
+def changing_controls(html: str) -> list[str]:
+    """The text of every link and button on the page whose first word offers a change ("Change the size")."""
+    texts = []
+    for inner in re.findall(r"<(?:a|button)\b[^>]*>(.*?)</(?:a|button)>", html, re.DOTALL):
+        text = " ".join(re.sub(r"<[^>]+>", " ", inner).split())
+        if text and text.split()[0] in CHANGING_WORDS:
+            texts.append(text)
+    return texts
+
+
+def form_fields(html: str) -> list[str]:
+    """The form fields on the page, other than the hidden ones of the sign-out forms."""
+    fields = re.findall(r"<(?:input|select|textarea)\b[^>]*>", html)
+    return [f for f in fields if 'type="hidden"' not in f]

@@ -10,4 +10,7 @@ def inspection(request, inspection) -> dict:
 
 def case(request, case) -> dict:
     """The case's alerts, and the way to raise one for those who may."""
-    return {"alerts": case_alerts(case), "can_raise": request.user.has_perm("alerts.raise_alert", case)}
+    return {
+        "alerts": case_alerts(case),
+        "can_raise": not case.inspection.is_published and request.user.has_perm("alerts.raise_alert", case),
+    }

@@ -4,10 +4,11 @@ Thin: each checks who may use it, calls one service or selector, and renders."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
 from cases.selectors import case_get_for
-from inspections.mixins import InspectionMixin, errors_onto
+from inspections.mixins import FormOnlyPageMixin, InspectionMixin, errors_onto
 
 from . import services
 from .forms import AlertRaiseForm, AlertResolveForm
@@ -37,7 +38,9 @@ class AlertMixin(InspectionMixin):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             alert=self.alert,
-            can_resolve=self.alert.is_open and self.request.user.has_perm("alerts.resolve_alert", self.alert),
+            can_resolve=self.alert.is_open
+            and not self.inspection.is_published
+            and self.request.user.has_perm("alerts.resolve_alert", self.alert),
             **kwargs,
         )
 
@@ -46,7 +49,7 @@ class AlertView(AlertMixin, TemplateView):
     template_name = "alerts/alert.html"
 
 
-class ResolveView(AlertMixin, FormView):
+class ResolveView(AlertMixin, FormOnlyPageMixin, FormView):
     """Records, on the service manager's behalf, what the service confirmed it has done."""
 
     template_name = "alerts/resolve.html"
@@ -59,6 +62,11 @@ class ResolveView(AlertMixin, FormView):
     def post(self, request, *args, **kwargs):
         self.refuse_unless_allowed()
         return super().post(request, *args, **kwargs)
+
+    def published_url(self) -> str:
+        return reverse(
+            "alerts:alert", kwargs={"reference": self.inspection.reference, "number": self.alert.number}
+        )
 
     def refuse_unless_allowed(self) -> None:
         if not self.request.user.has_perm("alerts.resolve_alert", self.alert):
@@ -84,7 +92,7 @@ class ResolveView(AlertMixin, FormView):
         return redirect("alerts:register", reference=self.inspection.reference)
 
 
-class RaiseView(InspectionMixin, FormView):
+class RaiseView(InspectionMixin, FormOnlyPageMixin, FormView):
     """Raise an alert on a case: for the inspector it is allocated to and the lead inspector."""
 
     template_name = "alerts/raise.html"
@@ -98,6 +106,12 @@ class RaiseView(InspectionMixin, FormView):
                     "Only the inspector this case is allocated to and the lead inspector can raise an alert on it."
                 )
         return self.case
+
+    def published_url(self) -> str:
+        return reverse(
+            "cases:task-list",
+            kwargs={"reference": self.inspection.reference, "case_id": self.kwargs["case_id"]},
+        )
 
     def get(self, request, *args, **kwargs):
         self.get_case()

@@ -53,6 +53,21 @@ def errors_onto(form, error: ValidationError):
     return form
 
 
+class FormOnlyPageMixin:
+    """A page that only changes an inspection's data: a form, or a question before a change. Once the
+    inspection is published nothing on it could be saved (inspections.publication), so a GET goes to
+    `published_url()`, the page that shows the same data read-only under the published banner; a POST still
+    reaches the service, which refuses it. List it after the mixin that sets self.inspection."""
+
+    def published_url(self) -> str:
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method in ("GET", "HEAD") and self.inspection.is_published:
+            return redirect(self.published_url())
+        return super().dispatch(request, *args, **kwargs)
+
+
 class ActionFormView(FormView):
     """A form whose valid data go to one service function.
 

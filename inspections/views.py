@@ -10,7 +10,7 @@ from django.views.generic import ListView, TemplateView
 from accounts.models import Role
 
 from .forms import InspectionForm, ServiceForm, TeamMemberForm
-from .mixins import ActionFormView, InspectionMixin, RolePermissionMixin
+from .mixins import ActionFormView, FormOnlyPageMixin, InspectionMixin, RolePermissionMixin
 from .models import Service, TeamMembership
 from .panels import panels_for
 from .selectors import inspections_visible_to, team_members
@@ -116,12 +116,14 @@ class InspectionDetailView(InspectionMixin, TemplateView):
         return super().get_context_data(
             team=team_members(self.inspection),
             can_change=self.request.user.has_perm("inspections.change_inspection", self.inspection),
+            can_change_details=self.request.user.has_perm("inspections.change_inspection", self.inspection)
+            and not self.inspection.is_published,
             panels=panels_for(self.request, self.inspection),
             **kwargs,
         )
 
 
-class InspectionUpdateView(InspectionMixin, ActionFormView):
+class InspectionUpdateView(InspectionMixin, FormOnlyPageMixin, ActionFormView):
     template_name = "inspections/inspection_form.html"
     form_class = InspectionForm
     permission_required = "inspections.change_inspection"
@@ -135,6 +137,9 @@ class InspectionUpdateView(InspectionMixin, ActionFormView):
             **{name: getattr(self.inspection, name) for name in InspectionForm.FACTS},
             "version": inspection_version(self.inspection),
         }
+
+    def published_url(self) -> str:
+        return _detail_url(self.inspection)
 
     def perform(self, form):
         inspection_update(inspection=self.inspection, version=form.cleaned_data["version"], **form.facts())

@@ -12,5 +12,6 @@ def ratings(request, inspection) -> dict:
         "can_decide": user.has_perm("inspections.decide_ratings", inspection),
         # Proposals are locked once the ratings are signed off.
         "can_propose": sign_off is None
+        and not inspection.is_published
         and user.has_perm("inspections.propose_domain_one_ratings", inspection),
     }

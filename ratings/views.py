@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from inspections.mixins import FormOnlyPageMixin
 from inspections.models import KeyQuestion, Standard
 from inspections.selectors import inspection_get_for
 
@@ -76,7 +77,8 @@ class RatingsView(InspectionMixin, TemplateView):
             changes=changes_since_sign_off(ratings),
             cases=ratings.cases,
             can_decide=user.has_perm("inspections.decide_ratings", self.inspection),
-            can_propose=user.has_perm("inspections.propose_domain_one_ratings", self.inspection),
+            can_propose=user.has_perm("inspections.propose_domain_one_ratings", self.inspection)
+            and not self.inspection.is_published,
             **kwargs,
         )
 
@@ -96,6 +98,13 @@ class RatingsJsonView(InspectionMixin, View):
 class PanelMixin(InspectionMixin):
     permission = "inspections.decide_ratings"
     refusal = PANEL_ONLY
+
+    def published_url(self) -> str:
+        return reverse("ratings:panel", kwargs={"reference": self.inspection.reference})
+
+    def get_context_data(self, **kwargs):
+        # A published inspection's ratings are shown, never offered for change (no reopening, no decision).
+        return super().get_context_data(can_change=not self.inspection.is_published, **kwargs)
 
 
 class PanelView(PanelMixin, TemplateView):
@@ -174,7 +183,7 @@ class PanelDecisionView(PanelMixin, FormView):
         )
 
 
-class SignOffView(PanelMixin, TemplateView):
+class SignOffView(PanelMixin, FormOnlyPageMixin, TemplateView):
     """Check the ratings, then sign them off (which locks them)."""
 
     template_name = "ratings/sign_off.html"
@@ -197,7 +206,7 @@ class SignOffView(PanelMixin, TemplateView):
         return redirect("ratings:ratings", reference=self.inspection.reference)
 
 
-class ReopenView(PanelMixin, FormView):
+class ReopenView(PanelMixin, FormOnlyPageMixin, FormView):
     template_name = "ratings/reopen.html"
     form_class = ReopenForm
 
@@ -247,9 +256,15 @@ class DomainOneMixin(InspectionMixin):
             kwargs={"reference": self.inspection.reference, "standard": self.get_standard().code},
         )
 
+    def published_url(self) -> str:
+        return self.proposal_url()
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            standard=self.get_standard(), signed_off=current_sign_off(self.inspection), **kwargs
+            standard=self.get_standard(),
+            signed_off=current_sign_off(self.inspection),
+            can_change=not self.inspection.is_published,
+            **kwargs,
         )
 
 
@@ -323,7 +338,7 @@ class DomainOneProposalView(DomainOneMixin, FormView):
         )
 
 
-class EvidenceAddView(DomainOneMixin, FormView):
+class EvidenceAddView(DomainOneMixin, FormOnlyPageMixin, FormView):
     template_name = "ratings/evidence_add.html"
     form_class = EvidenceNoteForm
 
@@ -348,7 +363,7 @@ class EvidenceAddView(DomainOneMixin, FormView):
         return redirect(self.proposal_url())
 
 
-class EvidenceRemoveView(DomainOneMixin, TemplateView):
+class EvidenceRemoveView(DomainOneMixin, FormOnlyPageMixin, TemplateView):
     template_name = "ratings/evidence_remove.html"
 
     def get_note(self) -> EvidenceNote:

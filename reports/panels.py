@@ -9,4 +9,7 @@ from inspections.models import Inspection
 def report(request: HttpRequest, inspection: Inspection) -> dict | None:
     if not request.user.has_perm("inspections.view_inspection", inspection):
         return None
-    return {"can_write": request.user.has_perm("inspections.write_report", inspection)}
+    return {
+        "can_write": not inspection.is_published
+        and request.user.has_perm("inspections.write_report", inspection)
+    }

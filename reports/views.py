@@ -15,7 +15,7 @@ from django.views.generic import FormView, TemplateView
 
 from accounts.queue import QueueUnavailable
 from cases.models import KeyQuestionAnswer
-from inspections.mixins import ActionFormView, InspectionMixin, errors_onto
+from inspections.mixins import ActionFormView, FormOnlyPageMixin, InspectionMixin, errors_onto
 from inspections.models import Domain, KeyQuestion, Standard
 from inspections.services import current_publication, publication_withdraw
 from ratings.selectors import current_sign_off
@@ -86,9 +86,15 @@ class ReportMixin(InspectionMixin):
         return super().get_context_data(report=self.report, **kwargs)
 
 
-class WriteMixin(ReportMixin):
+class WriteMixin(ReportMixin, FormOnlyPageMixin):
+    """The lead inspector's pages that write the report. Once it is published, the report's page (with the
+    preview and the downloads) shows what they wrote."""
+
     permission_required = WRITE
     permission_denied_message = WRITE_DENIED
+
+    def published_url(self) -> str:
+        return self.overview_url()
 
 
 # --- the report's page ----------------------------------------------------------------------------------
@@ -308,9 +314,7 @@ class FindingFormView(ItemFormView):
         )
 
 
-class RecommendationsView(ReportMixin, TemplateView):
-    permission_required = WRITE
-    permission_denied_message = WRITE_DENIED
+class RecommendationsView(WriteMixin, TemplateView):
     template_name = "reports/recommendations.html"
 
     def get_context_data(self, **kwargs):

@@ -10,7 +10,7 @@ from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
 from cases.models import Case
-from inspections.mixins import ActionFormView, InspectionMixin, errors_onto
+from inspections.mixins import ActionFormView, FormOnlyPageMixin, InspectionMixin, errors_onto
 
 from . import rules
 from .forms import (
@@ -53,6 +53,13 @@ class ManageSampleMixin(InspectionMixin):
 
     def sample_url(self) -> str:
         return reverse("sampling:sample", kwargs={"reference": self.inspection.reference})
+
+    def published_url(self) -> str:
+        return self.sample_url()
+
+    def get_context_data(self, **kwargs):
+        # A published inspection's population, sample and allocation are shown, never offered for change.
+        return super().get_context_data(can_change=not self.inspection.is_published, **kwargs)
 
 
 class PopulationView(ManageSampleMixin, FormView):
@@ -202,7 +209,7 @@ class SampleView(ManageSampleMixin, TemplateView):
         return super().get_context_data(**sample_overview(self.inspection), **kwargs)
 
 
-class SampleSettingsView(ManageSampleMixin, ActionFormView):
+class SampleSettingsView(ManageSampleMixin, FormOnlyPageMixin, ActionFormView):
     template_name = "sampling/settings.html"
     form_class = SampleSettingsForm
 
@@ -218,7 +225,7 @@ class SampleSettingsView(ManageSampleMixin, ActionFormView):
         return "The sampling settings are saved.", self.sample_url()
 
 
-class SampleSizeView(ManageSampleMixin, ActionFormView):
+class SampleSizeView(ManageSampleMixin, FormOnlyPageMixin, ActionFormView):
     template_name = "sampling/size.html"
     form_class = SizeOverrideForm
 
@@ -252,7 +259,7 @@ class SampleSizeView(ManageSampleMixin, ActionFormView):
         return super().get_context_data(size=self.size, **kwargs)
 
 
-class DrawView(ManageSampleMixin, ActionFormView):
+class DrawView(ManageSampleMixin, FormOnlyPageMixin, ActionFormView):
     """Draws the sample, or draws it again, after saying what that does."""
 
     template_name = "sampling/draw.html"
@@ -273,7 +280,7 @@ class DrawView(ManageSampleMixin, ActionFormView):
         return super().get_context_data(**self.overview, **kwargs)
 
 
-class SwapView(ManageSampleMixin, ActionFormView):
+class SwapView(ManageSampleMixin, FormOnlyPageMixin, ActionFormView):
     template_name = "sampling/swap.html"
     form_class = SwapForm
 
@@ -325,7 +332,8 @@ class AllocationView(ManageSampleMixin, ActionFormView):
 
     @cached_property
     def page(self) -> dict:
-        return allocation_page(self.inspection, suggest=self.request.GET.get("suggest") == "1")
+        suggest = self.request.GET.get("suggest") == "1" and not self.inspection.is_published
+        return allocation_page(self.inspection, suggest=suggest)
 
     def get_form_kwargs(self):
         kwargs = {**super().get_form_kwargs(), "cases": self.page["cases"], "members": self.page["members"]}

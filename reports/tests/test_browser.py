@@ -133,3 +133,43 @@ def test_the_lead_publishes_and_then_sees_a_case_read_only(new_page, framework, 
     assert page.get_by_text(banner).is_visible()
     assert page.locator("input[type=radio]").count() == 0
     assert not javascript or axe_violations(page) == []  # axe needs the page's JavaScript
+
+
+def test_after_publishing_the_lead_finds_no_form_on_the_ratings_report_and_sampling_pages(
+    new_page, framework
+):
+    from inspections.models import Inspection
+
+    from .helpers import cheshire_demo
+
+    inspection = cheshire_demo()
+    ref = inspection.reference
+    page = new_page()
+    sign_in(page, inspection.lead_inspector, next_url=f"/inspections/{ref}/report/")
+    page.get_by_role("link", name="Check and publish the report").click()
+    page.get_by_role("button", name="Publish the report").click()
+    page.get_by_text("The report is published and the inspection's data are frozen.").wait_for()
+    day = f"{Inspection.objects.get(pk=inspection.pk).published_at.astimezone():%-d %B %Y}"
+    banner = f"This inspection was published on {day}. Its data can no longer be changed."
+    render = f"/inspections/{ref}/report/renders/"
+    changing = "Add|Change|Delete|Draw|Edit|Import|Move|Propose|Raise|Record|Remove|Reopen|Save|Suggest|Swap"
+    for address, forms_kept in [
+        (f"/inspections/{ref}/report/", 3),  # Generate PDF, CSV and XLSX keep working
+        (f"/inspections/{ref}/ratings/", 0),
+        (f"/inspections/{ref}/ratings/domain-one/1.2/", 0),
+        (f"/inspections/{ref}/population/", 0),
+        (f"/inspections/{ref}/sample/", 0),
+        (f"/inspections/{ref}/allocation/", 0),
+    ]:
+        page.goto(address)
+        assert page.get_by_text(banner).is_visible(), address
+        forms = page.locator("main form")
+        assert forms.count() == forms_kept, address
+        assert page.locator(f"main form:not([action='{render}'])").count() == 0, address
+        assert page.locator("main select, main textarea, main input:not([type=hidden])").count() == 0, address
+        offers = page.locator("main a, main button").filter(has_text=re.compile(rf"^\s*({changing})\b"))
+        assert offers.count() == 0, (address, offers.all_inner_texts())
+        assert axe_violations(page) == [], address
+    # A form's address, typed in, leads back to the page that shows the data.
+    page.goto(f"/inspections/{ref}/report/recommendations/add/")
+    assert page.url.endswith(f"/inspections/{ref}/report/") and page.get_by_text(banner).is_visible()
