@@ -1,15 +1,11 @@
 """What the joint fieldwork week adds to the inspection page and to a case's page (registered in apps.py)."""
 
-from .selectors import case_referrals, meetings_logged, waiting_for
+from .selectors import case_referrals, panel_counts
 
 
 def inspection(request, inspection) -> dict:
     """The referrals waiting for this person, and the links to the queue and the meetings log."""
-    return {
-        "waiting": waiting_for(inspection, request.user),
-        "meetings": meetings_logged(inspection),
-        "is_joint": inspection.is_joint,
-    }
+    return panel_counts(inspection, request.user)
 
 
 def case(request, case) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from cases.models import Case
@@ -62,9 +62,22 @@ def referral_queue(inspection: Inspection, user) -> Queue:
     return Queue(mine=mine, everyone=referrals)
 
 
-def waiting_for(inspection: Inspection, user) -> int:
-    """How many referrals of the inspection wait for this person's finding."""
-    return Referral.objects.filter(inspection=inspection, assigned_to=user, found_at__isnull=True).count()
+def panel_counts(inspection: Inspection, user) -> dict[str, int]:
+    """For the inspection page, in one query: "waiting", the referrals waiting for this person's finding, and
+    "meetings_logged"."""
+    return (
+        Inspection.objects.filter(pk=inspection.pk)
+        .annotate(
+            waiting=Count(
+                "referrals",
+                filter=Q(referrals__assigned_to=user.pk, referrals__found_at__isnull=True),
+                distinct=True,
+            ),
+            meetings_logged=Count("meetings", distinct=True),
+        )
+        .values("waiting", "meetings_logged")
+        .get()
+    )
 
 
 def fieldwork_members(inspection: Inspection) -> QuerySet:
