@@ -75,7 +75,10 @@ class CaseFactsForm(UnsavedAuthorMixin):
     )
     review_needed = yes_no_field("Was a review needed during the period inspected?")
     management_oversight = choice_field(Oversight.choices, "Was management oversight of the case sufficient?")
-    case_manager_interviewed = yes_no_field("Did you interview the case manager?")
+    case_manager_interviewed = yes_no_field(
+        "Did you interview the case manager?",
+        "The report's count of case manager interviews is taken from this answer once the case is submitted.",
+    )
     notes = forms.CharField(
         label="Notes (optional)",
         required=False,

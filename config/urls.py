@@ -18,6 +18,7 @@ urlpatterns = [
     path("inspections/", include("sampling.urls")),
     path("inspections/", include("cases.urls")),
     path("inspections/", include("alerts.urls")),
+    path("inspections/", include("fieldwork.urls")),
     path("inspections/", include("ratings.urls")),
     path("inspections/", include("reports.urls")),
     path("security-events/", include("audit.urls")),

@@ -102,6 +102,7 @@ class ReportSources:
     key_question_narratives: Mapping[str, str] = field(default_factory=dict)
     examples: Mapping[str, Sequence[object]] = field(default_factory=dict)  # key question -> [CaseExample]
     sampling: SamplingSettings = field(default_factory=SamplingSettings)
+    meetings_logged: int = 0  # the meetings the team logged (fieldwork); 0 leaves Report.meetings_held
 
 
 # --- small helpers ---------------------------------------------------------------------------------------
@@ -736,7 +737,8 @@ class Builder:
         margin = int(sampling.margin * 100)
         confidence = confidence_percent(sampling.z)
         interviews = sum(self.s.sample.interviews.values())
-        meetings = self.report.meetings_held
+        # The meetings the team logged, once any are; until then the number the lead typed on the report.
+        meetings = self.s.meetings_logged or self.report.meetings_held
         titles = self.standard_titles()
         court_titles, ooc_titles, shared = titles["court"], titles["out_of_court"], titles["shared"]
         court_only = [t for t in court_titles if t not in shared]

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q
 
 from cases.models import Case, Category, KeyQuestionAnswer, OffenceGroup
+from fieldwork.selectors import meetings_logged
 from inspections.models import Domain, Inspection
 from inspections.selectors import framework_structure
 from ratings.selectors import CASE_STATUSES, FINAL, PROVISIONAL, current_sign_off, inspection_ratings_get
@@ -105,6 +106,7 @@ def report_sources(inspection: Inspection, *, ratings: RatingsFigures, statuses=
         ratings=ratings,
         sample=sample_figures(inspection, statuses=statuses),
         sampling=sample_settings_for(inspection).as_rules(),
+        meetings_logged=meetings_logged(inspection),
     )
     if report.pk is None:
         return sources

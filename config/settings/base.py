@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cases",
     "sampling",
     "alerts",
+    "fieldwork",
     "ratings",
     "reports",
     "bench",

@@ -239,7 +239,9 @@ def test_the_other_pages_run_a_fixed_number_of_queries(
 
 def test_the_inspection_page_shows_the_lead_the_set_up_steps(lead, inspection, django_assert_max_num_queries):
     drawn(inspection)
-    with django_assert_max_num_queries(17):  # with every panel, the alerts panel's counts included
+    with django_assert_max_num_queries(
+        18
+    ):  # with every panel, the alerts and fieldwork panels' counts included
         page = lead.get(
             reverse("inspections:detail", kwargs={"reference": inspection.reference})
         ).content.decode()
