@@ -11,9 +11,11 @@ def inspection(request, inspection) -> dict:
 def case(request, case) -> dict:
     """The case's referrals with their findings, and the way to refer it for those who may."""
     referrals = case_referrals(case)
+    open_ = not case.inspection.is_published  # a published inspection's data are read-only
     return {
         "referrals": [
-            (referral, request.user.has_perm("fieldwork.record_finding", referral)) for referral in referrals
+            (referral, open_ and request.user.has_perm("fieldwork.record_finding", referral))
+            for referral in referrals
         ],
-        "can_refer": request.user.has_perm("fieldwork.refer_case", case),
+        "can_refer": open_ and request.user.has_perm("fieldwork.refer_case", case),
     }

@@ -4,10 +4,11 @@ Thin: each checks who may use it, calls one service or selector, and renders."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
 from cases.selectors import case_get_for
-from inspections.mixins import InspectionMixin, errors_onto
+from inspections.mixins import FormOnlyPageMixin, InspectionMixin, errors_onto
 
 from . import services
 from .forms import FindingForm, MeetingForm, ReferralForm
@@ -23,8 +24,9 @@ class QueueView(InspectionMixin, TemplateView):
         return super().get_context_data(queue=referral_queue(self.inspection, self.request.user), **kwargs)
 
 
-class GuardedFormView(InspectionMixin, FormView):
-    """A form for those who may use it: refuse_unless_allowed() runs before GET and POST."""
+class GuardedFormView(InspectionMixin, FormOnlyPageMixin, FormView):
+    """A form for those who may use it: refuse_unless_allowed() runs before GET and POST. Once the inspection
+    is published a GET goes to published_url(), where the same data are shown read-only."""
 
     def refuse_unless_allowed(self) -> None:
         raise NotImplementedError
@@ -48,6 +50,12 @@ class ReferView(GuardedFormView):
         self.case = case_get_for(inspection=self.inspection, case_id=self.kwargs["case_id"])
         if not self.request.user.has_perm("fieldwork.refer_case", self.case):
             raise PermissionDenied(services.REFER_REFUSED)
+
+    def published_url(self) -> str:
+        return reverse(
+            "cases:task-list",
+            kwargs={"reference": self.inspection.reference, "case_id": self.kwargs["case_id"]},
+        )
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "members": list(fieldwork_members(self.inspection))}
@@ -84,6 +92,9 @@ class FindingView(GuardedFormView):
         self.referral = referral_get_for(inspection=self.inspection, number=self.kwargs["number"])
         if not self.request.user.has_perm("fieldwork.record_finding", self.referral):
             raise PermissionDenied(services.FINDING_REFUSED)
+
+    def published_url(self) -> str:
+        return reverse("fieldwork:queue", kwargs={"reference": self.inspection.reference})
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "standards": list(case_standards(self.referral.case))}
@@ -123,7 +134,8 @@ class MeetingsView(InspectionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             meetings=meetings_of(self.inspection),
-            can_log=self.request.user.has_perm("fieldwork.log_meeting", self.inspection),
+            can_log=not self.inspection.is_published
+            and self.request.user.has_perm("fieldwork.log_meeting", self.inspection),
             **kwargs,
         )
 
@@ -131,6 +143,9 @@ class MeetingsView(InspectionMixin, TemplateView):
 class MeetingAddView(GuardedFormView):
     template_name = "fieldwork/meeting_add.html"
     form_class = MeetingForm
+
+    def published_url(self) -> str:
+        return reverse("fieldwork:meetings", kwargs={"reference": self.inspection.reference})
 
     def refuse_unless_allowed(self) -> None:
         if not self.request.user.has_perm("fieldwork.log_meeting", self.inspection):

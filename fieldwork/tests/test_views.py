@@ -156,3 +156,29 @@ def test_pages_of_a_published_inspection_refuse_writes(client, team, case):
     assert response.status_code == 403 and "can no longer be changed" in response.content.decode()
     made.refresh_from_db()
     assert not made.is_done
+
+
+def test_a_published_inspections_fieldwork_pages_are_read_only(client, team, case):
+    made = referral(team, case)
+    queue, meetings = url("queue", team["inspection"]), url("meetings", team["inspection"])
+
+    def offers(user, page, link) -> bool:
+        client.force_login(user)
+        return link in client.get(page).content.decode()
+
+    checks = [
+        (team["lead"], task_list(case), finding_url(made)),
+        (team["lead"], task_list(case), refer_url(case)),
+        (team["colleague"], queue, finding_url(made)),
+        (team["colleague"], meetings, url("meeting-add", team["inspection"])),
+    ]
+    assert all(offers(*check) for check in checks)  # before publication
+    team["inspection"].published_at = timezone.now()
+    team["inspection"].save(update_fields=["published_at"])
+    assert not any(offers(*check) for check in checks)
+    # The form-only pages go to the page that shows the same data.
+    client.force_login(team["colleague"])
+    assert client.get(finding_url(made)).url == queue
+    assert client.get(url("meeting-add", team["inspection"])).url == meetings
+    client.force_login(team["lead"])
+    assert client.get(refer_url(case)).url == task_list(case)

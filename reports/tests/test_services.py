@@ -299,7 +299,8 @@ def test_a_failed_render_records_why_and_can_be_tried_again(inspection):
         services.render_retry(render=retried, user=None)
 
 
-def test_a_final_pdf_is_stored_under_its_final_name(inspection):
+def test_a_final_pdf_is_stored_under_its_final_name(inspection, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # an empty store: a file left by an earlier run would take the name
     render = services.render_request(inspection=inspection, user=None)
     made = services.render_run(render_id=render.pk, make=lambda r: ({"is_draft": False}, b"%PDF-final"))
     assert made.file.name == f"reports/{inspection.reference}/{made.filename}"
