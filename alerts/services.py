@@ -18,8 +18,7 @@ from django.utils import timezone
 from audit.models import EventKind
 from audit.services import security_event_record
 from cases.models import Case
-from inspections.models import Inspection
-from inspections.publication import refuse_if_published
+from inspections.publication import lock_unpublished, refuse_if_published
 
 from . import rules
 from .models import Alert, AlertStatus
@@ -79,8 +78,7 @@ def alert_raise(
         raise ValidationError(problems)
     with transaction.atomic():
         # Numbers are given one at a time per inspection: lock it while the next number is taken.
-        inspection = Inspection.objects.select_for_update().get(pk=case.inspection_id)
-        refuse_if_published(inspection, reread=False)
+        inspection = lock_unpublished(case.inspection_id)
         number = (Alert.objects.filter(inspection=inspection).aggregate(last=Max("number"))["last"] or 0) + 1
         alert = Alert(
             inspection=inspection,

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from inspections.models import Inspection
-from inspections.publication import refuse_if_published
+from inspections.publication import lock_unpublished, refuse_if_published
 
 from . import rules
 from .models import Meeting, Referral
@@ -31,8 +31,7 @@ MEETING_REFUSED = "Only the inspectors on this inspection's team can log a meeti
 def referral_make(*, case: Case, referred_by, discipline: str, question: str, assigned_to_id) -> Referral:
     """Refers the case for follow-up in the second fieldwork week, to a named member of the team."""
     # Numbers are given one at a time per inspection: lock it while the next number is taken.
-    inspection = Inspection.objects.select_for_update().get(pk=case.inspection_id)
-    refuse_if_published(inspection, reread=False)
+    inspection = lock_unpublished(case.inspection_id)
     case.inspection = inspection
     if not referred_by.has_perm("fieldwork.refer_case", case):
         raise PermissionDenied(REFER_REFUSED)

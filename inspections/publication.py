@@ -48,3 +48,11 @@ def refuse_if_published(inspection: Inspection, *, reread: bool = True) -> None:
         inspection.published_at = row[0] if row else None
     if inspection.published_at is not None:
         raise InspectionPublished(inspection)
+
+
+def lock_unpublished(inspection_id: int) -> Inspection:
+    """The inspection's row, locked FOR UPDATE until the transaction ends (writes that must not overlap,
+    such as numbering or a sign-off, go one at a time), refusing if it is published. Call it in a transaction."""
+    locked = Inspection.objects.select_for_update().get(pk=inspection_id)
+    refuse_if_published(locked, reread=False)
+    return locked

@@ -23,7 +23,7 @@ from .models import (
     TeamMembership,
     TeamRole,
 )
-from .publication import refuse_if_published
+from .publication import lock_unpublished, refuse_if_published
 from .selectors import framework_structure
 from .signals import team_member_leaving
 
@@ -208,8 +208,7 @@ def inspection_version(inspection: Inspection) -> str:
 @transaction.atomic
 def inspection_update(*, inspection: Inspection, version: str, **facts) -> Inspection:
     """Changes an inspection's facts, refusing if it was saved by someone else since `version`."""
-    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    refuse_if_published(locked, reread=False)
+    locked = lock_unpublished(inspection.pk)
     if inspection_version(locked) != version:
         raise ConcurrentEditError("this inspection")
     for name, value in facts.items():

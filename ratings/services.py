@@ -20,7 +20,7 @@ from inspections.models import (
     Standard,
     TeamMembership,
 )
-from inspections.publication import published_message, refuse_if_published
+from inspections.publication import lock_unpublished, published_message
 
 from . import data_format, rules
 from .checks import panel_decision_problems, sign_off_problems
@@ -38,14 +38,6 @@ CHANGED_BY_SOMEONE_ELSE = (
     "Someone else saved a change to this while you were editing it. Check what they recorded, then "
     "make your change again."
 )
-
-
-def _locked_inspection(inspection: Inspection) -> Inspection:
-    """Serialises every ratings write of one inspection, so a sign-off never misses a decision in flight;
-    refuses them all once the inspection is published."""
-    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    refuse_if_published(locked, reread=False)
-    return locked
 
 
 def _refuse_if_signed_off(inspection: Inspection, action: str) -> None:
@@ -86,7 +78,7 @@ def panel_decision_record(
     version: int | None = None,
 ) -> PanelDecision:
     """Records (or replaces) the panel's decision on one standard, on the final figures (approved cases)."""
-    inspection = _locked_inspection(inspection)
+    inspection = lock_unpublished(inspection.pk)
     _refuse_if_signed_off(inspection, "change a decision")
     standard = _standard(inspection, standard_code)
     figures = inspection_ratings_get(inspection, figures=FINAL).standard(standard_code)
@@ -119,7 +111,7 @@ def panel_decision_record(
 def ratings_sign_off(*, inspection: Inspection, signed_off_by) -> RatingsSignOff:
     """Locks the ratings: stores the final figures as they are now. Refused, with every reason, unless every
     case is approved and every standard has a current panel decision."""
-    inspection = _locked_inspection(inspection)
+    inspection = lock_unpublished(inspection.pk)
     _refuse_if_signed_off(inspection, "sign them off again")
     ratings = inspection_ratings_get(inspection, figures=FINAL)
     problems = sign_off_problems(ratings)
@@ -134,7 +126,7 @@ def ratings_sign_off(*, inspection: Inspection, signed_off_by) -> RatingsSignOff
 @transaction.atomic
 def ratings_reopen(*, inspection: Inspection, reopened_by, reason: str) -> RatingsSignOff:
     """Unlocks signed-off ratings, recording who reopened them, when and why."""
-    inspection = _locked_inspection(inspection)
+    inspection = lock_unpublished(inspection.pk)
     sign_off = current_sign_off(inspection)
     if sign_off is None:
         raise ValidationError(
@@ -168,7 +160,7 @@ def domain_one_proposal_save(
 
     It keeps the case-sample figures it was made on (the provisional ones the lead inspector sees), so that the
     panel sees them and is told when the figures it decides on differ."""
-    inspection = _locked_inspection(inspection)
+    inspection = lock_unpublished(inspection.pk)
     _refuse_if_signed_off(inspection, "change a proposed rating")
     standard = _standard(inspection, standard_code, domain_one=True)
     proposal = (
@@ -220,7 +212,7 @@ def evidence_note_add(
     key_question_code: str | None,
     recorded_by,
 ) -> EvidenceNote:
-    inspection = _locked_inspection(inspection)
+    inspection = lock_unpublished(inspection.pk)
     _refuse_if_signed_off(inspection, "add evidence")
     standard = _standard(inspection, standard_code, domain_one=True)
     problems: dict[str, list[str]] = {}
@@ -250,7 +242,7 @@ def evidence_note_add(
 
 @transaction.atomic
 def evidence_note_remove(*, inspection: Inspection, note_id: int) -> None:
-    inspection = _locked_inspection(inspection)
+    inspection = lock_unpublished(inspection.pk)
     _refuse_if_signed_off(inspection, "remove evidence")
     deleted, _ = EvidenceNote.objects.filter(inspection=inspection, pk=note_id).delete()
     if not deleted:

@@ -14,7 +14,7 @@ from django.db.models import ProtectedError, QuerySet
 from accounts.models import User
 from cases.models import Case
 from inspections.models import Inspection, InspectionStatus, TeamMembership
-from inspections.publication import refuse_if_published
+from inspections.publication import lock_unpublished
 from inspections.services import ConcurrentEditError
 
 from . import rules
@@ -48,14 +48,6 @@ CASE_FACTS = (
     "safety_wellbeing",
     "case_manager",
 )
-
-
-def _lock(inspection: Inspection) -> Inspection:
-    """The inspection's row, locked: changes to one inspection's sample happen one at a time, and none
-    once it is published."""
-    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    refuse_if_published(locked, reread=False)
-    return locked
 
 
 def _refuse_if_started(inspection: Inspection, what: str) -> None:
@@ -94,7 +86,7 @@ def sample_settings_save(
     *, inspection: Inspection, version: int, by: User | None, **values
 ) -> SampleSettings:
     """Changes the inspection's sampling settings, refusing if someone else saved them since `version`."""
-    _lock(inspection)
+    lock_unpublished(inspection.pk)
     settings = SampleSettings.objects.filter(inspection=inspection).first() or SampleSettings(
         inspection=inspection
     )
@@ -119,7 +111,7 @@ def sample_size_override(
 ) -> SizeOverride | None:
     """Sets the lead inspector's own sample size for a category with its reason; None goes back to the
     computed size."""
-    _lock(inspection)
+    lock_unpublished(inspection.pk)
     if category not in rules.CATEGORIES:
         raise ValidationError(f"There is no {category} category.")
     if size is None:
@@ -164,7 +156,7 @@ def population_import(
     children are kept as left out, with the reason and without the child's details.
     """
     rows = read_population_file(file_name, content)
-    inspection = _lock(inspection)
+    inspection = lock_unpublished(inspection.pk)
     _refuse_if_started(inspection, "The population cannot be replaced")
     settings = sample_settings_for(inspection)
     candidates = [rules.PopulationCase.from_facts(row.case_reference, row) for row in rows]
@@ -266,7 +258,7 @@ def sample_draw(*, inspection: Inspection, seed: int | None = None, by: User | N
     the same population, settings, sizes and seed gives the same cases. Drawing again replaces the cases
     (and their allocation), so it is refused once any case has been started.
     """
-    inspection = _lock(inspection)
+    inspection = lock_unpublished(inspection.pk)
     population = Population.objects.filter(inspection=inspection).first()
     if population is None:
         raise ValidationError("Import the eligible population before drawing the sample.")
@@ -321,7 +313,7 @@ def case_swap(
     The reserve case takes the replaced case's inspector. Refused for a case already started, for a reserve
     already used, and where the reserve's case manager already has as many cases as the cap allows.
     """
-    inspection = _lock(inspection)
+    inspection = lock_unpublished(inspection.pk)
     draw = current_draw(inspection)
     if draw is None:
         raise ValidationError("Draw the sample before swapping cases.")
@@ -389,7 +381,7 @@ def cases_allocate(
     Refused if the allocation changed since the page showing `version` was opened, or if a case is given
     to someone who is not on the team in a role that assesses cases.
     """
-    _lock(inspection)
+    lock_unpublished(inspection.pk)
     cases = list(Case.objects.select_for_update().filter(inspection=inspection).order_by("pk"))
     if allocation_version(cases) != version:
         raise ConcurrentEditError("the allocation")
