@@ -12,6 +12,7 @@ from audit.models import EventKind, SecurityEvent
 from cases.models import KeyQuestionAnswer
 from conftest import axe_violations, sign_in
 from inspections.models import KeyQuestion
+from reports import services
 from reports.models import CaseExample, Finding, Recommendation
 
 from .helpers import cheshire_with_content
@@ -133,6 +134,35 @@ def test_the_lead_publishes_and_then_sees_a_case_read_only(new_page, framework, 
     assert page.get_by_text(banner).is_visible()
     assert page.locator("input[type=radio]").count() == 0
     assert not javascript or axe_violations(page) == []  # axe needs the page's JavaScript
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_an_administrator_withdraws_a_publication_only_with_a_reason(
+    new_page, framework, administrator, javascript
+):
+    from inspections.models import Inspection
+
+    from .helpers import cheshire_demo
+
+    inspection = cheshire_demo()
+    services.report_publish(inspection=inspection, user=inspection.lead_inspector)
+    page = new_page(javascript=javascript)
+    sign_in(page, administrator, next_url=f"/inspections/{inspection.reference}/report/")
+    page.get_by_role("link", name="Withdraw the publication").click()
+    page.get_by_role("heading", name="Withdraw the publication").wait_for()
+    assert not javascript or axe_violations(page) == []  # axe needs the page's JavaScript
+    page.get_by_role("button", name="Withdraw the publication").click()
+    expect(page).to_have_title(re.compile("^Error: Withdraw the publication"))
+    reason = page.get_by_label("Why are you withdrawing the publication?")
+    page.get_by_role("link", name="Say why the publication is being withdrawn").click()  # the summary's link
+    if javascript:  # GOV.UK Frontend's error summary moves focus to the field
+        expect(reason).to_be_focused()
+    assert Inspection.objects.get(pk=inspection.pk).is_published
+    assert not javascript or axe_violations(page) == []
+    reason.fill("The ISBN printed on the cover was wrong.")
+    page.get_by_role("button", name="Withdraw the publication").click()
+    page.get_by_text("The publication is withdrawn. The inspection's data can be changed again.").wait_for()
+    assert not Inspection.objects.get(pk=inspection.pk).is_published
 
 
 def test_after_publishing_the_lead_finds_no_form_on_the_ratings_report_and_sampling_pages(
