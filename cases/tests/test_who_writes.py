@@ -68,31 +68,36 @@ def test_the_lead_cannot_autosave_into_another_inspectors_case(client, team, cou
 
 
 def test_a_reviewer_who_wrote_an_answer_may_not_approve_the_case(team, court_case):
-    """The QA inspector started the case while it was theirs; it then went to another inspector."""
-    court_case.inspector = team["qa"]
-    court_case.save()
+    """The QA inspector changed an answer while the case was theirs; it then went to another inspector."""
+    answer_whole_case(court_case)
+    Case.objects.filter(pk=court_case.pk).update(inspector=team["qa"])
+    court_case.refresh_from_db()
     save_prompt(court_case, team["qa"], "no")
     version = allocation_version(list(Case.objects.filter(inspection=court_case.inspection).order_by("pk")))
     cases_allocate(
         inspection=court_case.inspection, allocation={court_case.pk: team["inspector"].pk}, version=version
     )
     court_case.refresh_from_db()
-    save_prompt(court_case, team["inspector"], "yes")
-    answer_whole_case(court_case)
+    save_prompt(court_case, team["inspector"], "yes")  # the inspector's answer replaces the QA's
     services.case_submit(inspection=court_case.inspection, case_id=court_case.pk, user=team["inspector"])
     with pytest.raises(PermissionDenied, match="You wrote answers of this case"):
         services.case_approve(inspection=court_case.inspection, case_id=court_case.pk, user=team["qa"])
     assert Case.objects.get(pk=court_case.pk).status == CaseStatus.SUBMITTED
-    assert services.case_approve(
+    approved = services.case_approve(
         inspection=court_case.inspection, case_id=court_case.pk, user=team["lead"]
-    ).status == (CaseStatus.APPROVED)
+    )
+    assert approved.status == CaseStatus.APPROVED
 
 
 @pytest.mark.parametrize("status", [CaseStatus.SUBMITTED, CaseStatus.APPROVED])
 def test_a_submitted_or_approved_case_is_not_reallocated(team, court_case, status):
     answer_whole_case(court_case, status=status)
     cases = list(Case.objects.filter(inspection=court_case.inspection).order_by("pk"))
-    with pytest.raises(ValidationError, match="return it to its inspector before giving it to someone else"):
+    expected = {
+        CaseStatus.SUBMITTED: "has been submitted: return it to its inspector before giving it to someone else",
+        CaseStatus.APPROVED: "has been approved, so it stays with its inspector",
+    }[status]
+    with pytest.raises(ValidationError, match=expected):
         cases_allocate(
             inspection=court_case.inspection,
             allocation={court_case.pk: team["colleague"].pk},
