@@ -137,6 +137,10 @@ class InspectionAdmin(SecurityLoggedAdmin, admin.ModelAdmin):
         actions.pop("delete_selected", None)
         return actions
 
+    def has_add_permission(self, request):
+        # Inspections are created on the app's page, through the service that makes the lead's membership.
+        return False
+
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not (obj and obj.is_published)
 
