@@ -271,7 +271,11 @@ class TeamMembership(models.Model):
     class Meta:
         ordering = ["inspection", "role", "user"]
         constraints = [
-            models.UniqueConstraint(fields=["inspection", "user"], name="one_membership_per_inspection")
+            models.UniqueConstraint(fields=["inspection", "user"], name="one_membership_per_inspection"),
+            # Exactly one lead (issue 13): the service makes the lead's membership when it creates the inspection.
+            models.UniqueConstraint(
+                fields=["inspection"], condition=models.Q(role="lead"), name="one_lead_per_inspection"
+            ),
         ]
 
     def __str__(self):

@@ -8,7 +8,7 @@ from django.apps import apps
 from django.contrib.admin.sites import site
 from django.core.checks import run_checks
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.test import RequestFactory
 from django.urls import reverse
@@ -111,6 +111,15 @@ def test_the_lead_of_an_inspection_is_a_lead_inspector(framework, administrator,
             fieldwork_end="2021-07-16",
         )
     assert not Inspection.objects.exists()
+
+
+def test_an_inspection_has_exactly_one_lead(framework, make_user):
+    inspection = InspectionFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TeamMembership.objects.create(
+            inspection=inspection, user=make_user("lead_inspector"), role=TeamRole.LEAD
+        )
+    assert inspection.team.filter(role=TeamRole.LEAD).count() == 1
 
 
 def test_a_membership_that_does_not_fit_gives_no_deciding_permission(framework, make_user):
