@@ -26,6 +26,7 @@ from django.urls import reverse
 from accounts.models import Role, User
 from cases.models import Case, CaseStatus, PromptAnswer, PromptAnswerEvent
 from inspections.models import Inspection, TeamMembership, TeamRole
+from inspections.services import inspection_replacement
 from ratings.selectors import inspection_ratings_get
 
 from . import generator
@@ -251,7 +252,8 @@ def delete_load() -> None:
     with transaction.atomic():
         for inspection in Inspection.objects.filter(reference=LOAD_REFERENCE):
             service = inspection.service
-            inspection.delete()
+            with inspection_replacement(reason="benchmark load inspection deleted"):
+                inspection.delete()
             if not service.inspections.exists():
                 service.delete()
         # The simulated inspectors keep no way in once the run is over.

@@ -63,8 +63,8 @@ def refuse_if_read_only(*, case: Case, user) -> None:
     refuse_if_published(case.inspection, reread=False)
     if not user.has_perm("cases.assess_case", case):
         raise PermissionDenied(
-            "Only the inspector this case is allocated to, the lead inspector or a quality assurance "
-            "inspector can change it."
+            "Only the inspector this case is allocated to can change its answers. If you disagree with them, "
+            "return the case to the inspector with your reason when it is submitted."
         )
     if not case.is_editable:
         raise PermissionDenied(LOCKED_MESSAGES[case.status])
@@ -391,6 +391,24 @@ def case_submit(*, inspection: Inspection, case_id: int, user) -> Case:
     return case
 
 
+def _wrote_an_answer(case: Case, user) -> bool:
+    """Whether the user wrote any of the case's answers (now, or in the history: an answer changed since) or
+    its current facts."""
+    from .models import KeyQuestionAnswerEvent, PromptAnswerEvent
+
+    if case.facts_updated_by_id == user.pk:
+        return True
+    if (
+        PromptAnswer.objects.filter(case=case, updated_by=user).exists()
+        or KeyQuestionAnswer.objects.filter(case=case, updated_by=user).exists()
+    ):
+        return True
+    return any(
+        events.objects.filter(case_id=case.pk, updated_by_id=user.pk).exists()
+        for events in (PromptAnswerEvent, KeyQuestionAnswerEvent)
+    )
+
+
 def _lock_for_review(*, inspection: Inspection, case_id: int, user) -> Case:
     if not user.has_perm("inspections.quality_assure", inspection):
         raise PermissionDenied("Only the lead inspector or a quality assurance inspector can review cases.")
@@ -398,6 +416,11 @@ def _lock_for_review(*, inspection: Inspection, case_id: int, user) -> Case:
     if case.inspector_id == user.pk:
         raise PermissionDenied(
             "You assessed this case, so another member of the team must quality assure it."
+        )
+    if _wrote_an_answer(case, user):
+        raise PermissionDenied(
+            "You wrote answers of this case (before it was given to its inspector), so another member of the "
+            "team must quality assure it."
         )
     if case.status != CaseStatus.SUBMITTED:
         raise ValidationError(

@@ -151,11 +151,12 @@ class InspectionForm(forms.Form):
             for name in ("reference", "service", "framework"):
                 del self.fields[name]
         if creating and user.is_administrator:
-            # An administrator sets up an inspection for a lead inspector (or leads it themselves).
+            # An administrator sets up an inspection for a lead inspector; the lead is always a lead
+            # inspector (README, Security: role fit), never the administrator.
             self.fields["lead_inspector"].queryset = User.objects.filter(
-                is_active=True, role__in=[Role.LEAD_INSPECTOR, Role.ADMINISTRATOR]
+                is_active=True, role=Role.LEAD_INSPECTOR
             )
-            self.fields["lead_inspector"].initial = user.pk
+            self.fields["lead_inspector"].empty_label = "Choose the lead inspector"
             fields.append(Field.select("lead_inspector"))
         else:
             del self.fields["lead_inspector"]
@@ -184,7 +185,8 @@ class InspectionForm(forms.Form):
     def clean_reference(self):
         reference = self.cleaned_data["reference"].strip().upper()
         if Inspection.objects.filter(reference__iexact=reference).exists():
-            raise ValidationError("An inspection with this reference already exists: choose another")
+            # Says only that the reference is taken, never whose or what it is.
+            raise ValidationError("This reference cannot be used: choose another")
         return reference
 
     def clean(self):
@@ -216,7 +218,10 @@ class TeamMemberForm(forms.Form):
     def __init__(self, *args, inspection: Inspection, **kwargs):
         super().__init__(*args, **kwargs)
         members = TeamMembership.objects.filter(inspection=inspection).values("user")
-        self.fields["user"].queryset = User.objects.filter(is_active=True).exclude(pk__in=members)
+        # Administrators manage teams but take no role on one (inspections.rules).
+        self.fields["user"].queryset = (
+            User.objects.filter(is_active=True).exclude(pk__in=members).exclude(role=Role.ADMINISTRATOR)
+        )
         self.fields["user"].label_from_instance = lambda user: f"{user} ({user.get_role_display().lower()})"
         self.helper = FormHelper()
         self.helper.layout = Layout(

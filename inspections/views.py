@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -18,6 +18,7 @@ from .services import (
     inspection_create,
     inspection_update,
     inspection_version,
+    service_refusal,
     service_save,
     team_member_add,
     team_member_remove,
@@ -57,7 +58,17 @@ class ServiceListView(RolePermissionMixin, ListView):
     permission_denied_message = ONLY_LEADS_AND_ADMINISTRATORS
 
     def get_queryset(self):
-        return Service.objects.annotate(inspection_count=Count("inspections"))
+        # Counts only the inspections the person may see, and offers "Change" only where they may change the
+        # service: nothing on the page tells them about an inspection they are not on.
+        visible = inspections_visible_to(self.request.user).values("pk")
+        services = list(
+            Service.objects.annotate(
+                inspection_count=Count("inspections", filter=Q(inspections__in=visible), distinct=True)
+            )
+        )
+        for service in services:
+            service.changeable = service_refusal(service, self.request.user) is None
+        return services
 
 
 class ServiceSaveView(RolePermissionMixin, ActionFormView):
@@ -72,6 +83,13 @@ class ServiceSaveView(RolePermissionMixin, ActionFormView):
     def service(self) -> Service | None:
         return get_object_or_404(Service, pk=self.kwargs["pk"]) if "pk" in self.kwargs else None
 
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.has_perm(self.permission_required):
+            refusal = service_refusal(self.service, request.user)
+            if refusal:
+                raise PermissionDenied(refusal)
+        return super().dispatch(request, *args, **kwargs)
+
     def get_form_kwargs(self):
         return {
             **super().get_form_kwargs(),
@@ -80,7 +98,7 @@ class ServiceSaveView(RolePermissionMixin, ActionFormView):
         }
 
     def perform(self, form):
-        service = service_save(service=self.service, **form.cleaned_data)
+        service = service_save(service=self.service, by=self.request.user, **form.cleaned_data)
         return f"{service.name} is saved.", reverse("inspections:services")
 
     def get_context_data(self, **kwargs):
@@ -161,7 +179,9 @@ class TeamView(InspectionMixin, ActionFormView):
         return {**super().get_form_kwargs(), "inspection": self.inspection}
 
     def perform(self, form):
-        membership = team_member_add(inspection=self.inspection, **form.cleaned_data)
+        membership = team_member_add(
+            inspection=self.inspection, by=self.request.user, request=self.request, **form.cleaned_data
+        )
         return (
             f"{membership.user} is on the team as {membership.get_role_display().lower()}.",
             reverse("inspections:team", kwargs={"reference": self.inspection.reference}),
@@ -189,7 +209,9 @@ class TeamMemberRemoveView(InspectionMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         membership = self.get_membership()
         try:
-            team_member_remove(inspection=self.inspection, membership=membership)
+            team_member_remove(
+                inspection=self.inspection, membership=membership, by=request.user, request=request
+            )
         except ValidationError as exc:
             return self.render_to_response(self.get_context_data(problems=exc.messages))
         messages.success(request, f"{membership.user} is no longer on the team.")

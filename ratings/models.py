@@ -1,11 +1,11 @@
 """Floor 3: what turns the figures into ratings — the lead inspector's domain-one proposals with their
 evidence, the ratings panel's decisions, and the sign-off that locks the ratings."""
 
-import pghistory
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from inspections.history import kept_history
 from inspections.models import Inspection, KeyQuestion, Standard
 
 from . import rules
@@ -18,7 +18,7 @@ class Rating(models.TextChoices):
     OUTSTANDING = rules.OUTSTANDING, rules.RATING_LABELS[rules.OUTSTANDING]
 
 
-@pghistory.track()
+@kept_history()
 class DomainOneProposal(models.Model):
     """The lead inspector's proposed rating for a domain-one standard, judged from evidence (which includes the
     case-sample figures, kept with it), not rated from the cases."""
@@ -47,7 +47,7 @@ class DomainOneProposal(models.Model):
         return f"{self.inspection.reference} {self.standard.code}: {self.get_rating_display()} (proposed)"
 
 
-@pghistory.track()
+@kept_history()
 class DomainOneKeyQuestionRationale(models.Model):
     """The lead inspector's reasoning on one key question of a proposed domain-one rating."""
 
@@ -75,6 +75,7 @@ class EvidenceSource(models.TextChoices):
     INTERVIEW = "interview", "Interview"
 
 
+@kept_history()
 class EvidenceNote(models.Model):
     """A piece of evidence behind a domain-one rating, and where it came from."""
 
@@ -97,7 +98,7 @@ class EvidenceNote(models.Model):
         return f"{self.inspection.reference} {self.standard.code}: {self.get_source_display()}"
 
 
-@pghistory.track()
+@kept_history()
 class PanelDecision(models.Model):
     """The ratings panel's decision on one standard: confirm the rating, or change it with a rationale.
 
@@ -131,6 +132,7 @@ class PanelDecision(models.Model):
         return f"{self.inspection.reference} {self.standard.code}: {self.get_rating_display()}"
 
 
+@kept_history()
 class RatingsSignOff(models.Model):
     """The panel's sign-off, which locks the ratings, and its reopening, each recorded with who and when.
 

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
+from audit.models import EventKind
+from audit.services import security_event_record
 from cases.models import Case, CaseStatus, KeyQuestionAnswer, PromptAnswer
 from inspections.models import (
     Inspection,
@@ -21,6 +23,7 @@ from inspections.models import (
     TeamMembership,
 )
 from inspections.publication import lock_unpublished, published_message
+from inspections.services import inspection_replacement
 
 from . import data_format, rules
 from .checks import panel_decision_problems, sign_off_problems
@@ -286,7 +289,14 @@ def inspection_import(*, document, replace: bool = False) -> ImportResult:
         team = list(existing.team.values_list("user_id", "role"))
         lead_id = existing.lead_inspector_id
         try:
-            existing.delete()
+            # The one path that deletes an inspection with its data (inspections.services): recorded.
+            security_event_record(
+                kind=EventKind.ADMIN_CHANGE,
+                obj=existing,
+                detail=f"Inspection {existing.reference} replaced whole by import_inspection --replace",
+            )
+            with inspection_replacement(reason="import_inspection --replace"):
+                existing.delete()
         except (ProtectedError, RestrictedError) as exc:
             held = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
             kinds = sorted({str(obj._meta.verbose_name_plural) for obj in held})

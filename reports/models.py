@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from cases.models import KeyQuestionAnswer
+from inspections.history import kept_history
 from inspections.models import Domain, Inspection, KeyQuestion, Publication, Standard
 
 
@@ -25,6 +26,7 @@ class Versioned(models.Model):
         abstract = True
 
 
+@kept_history()
 class Report(Versioned):
     """An inspection's report: the publishing details and the authored sections that occur once."""
 
@@ -70,6 +72,7 @@ class Report(Versioned):
         return f"Report of {self.inspection.reference}"
 
 
+@kept_history()
 class DomainSection(Versioned):
     """A domain's authored prose: its part of the executive summary and its chapter's overview."""
 
@@ -92,6 +95,7 @@ class FindingKind(models.TextChoices):
     IMPROVEMENT = "improvement", "Area for improvement"
 
 
+@kept_history()
 class Finding(Versioned):
     """A strength or area for improvement of a domain, stored once and printed both in the chapter
     ("Strengths:") and, as a key finding or a "But:" bullet, in the executive summary."""
@@ -128,6 +132,7 @@ class AddresseeKind(models.TextChoices):
     OTHER = "other", "Another partner"
 
 
+@kept_history()
 class Addressee(Versioned):
     """Who a group of recommendations is made to: "Cheshire Constabulary should:"."""
 
@@ -147,6 +152,7 @@ class Addressee(Versioned):
         return self.name
 
 
+@kept_history()
 class Recommendation(Versioned):
     """One recommendation; the report numbers them continuously across the addressee groups."""
 
@@ -168,6 +174,7 @@ class SuppliedBy(models.TextChoices):
     SERVICE = "inspected_service", "The inspected service"
 
 
+@kept_history()
 class FactSource(Versioned):
     """Where contextual facts come from; the report prints it as a footnote."""
 
@@ -189,6 +196,7 @@ class FactSource(Versioned):
         return f"{self.organisation} ({self.year}) {self.title}".strip()
 
 
+@kept_history()
 class ContextualFact(Versioned):
     """One figure of the contextual facts (reports/facts.py lists them), with its national comparator."""
 
@@ -209,6 +217,7 @@ class ContextualFact(Versioned):
         return f"{self.key} = {self.value}"
 
 
+@kept_history()
 class StandardNarrative(Versioned):
     """A standard's own paragraph: for domains two and three, the rationale naming the limiting key question."""
 
@@ -225,6 +234,7 @@ class StandardNarrative(Versioned):
         return f"{self.report} – standard {self.standard.code}"
 
 
+@kept_history()
 class KeyQuestionNarrative(Versioned):
     """What the report says under a key question's sub-heading."""
 
@@ -246,6 +256,7 @@ class ExampleKind(models.TextChoices):
     GOOD_PRACTICE = "good_practice", "Good practice example"
 
 
+@kept_history()
 class CaseExample(Versioned):
     """An inspector's flagged quote, chosen for the report, anonymised: printed under a key question as a
     single-quoted quote or a "Good practice example" box. It keeps no case reference in what is printed."""
@@ -273,6 +284,7 @@ class CaseExample(Versioned):
 # --- publication -----------------------------------------------------------------------------------------
 
 
+@kept_history()
 class PublishedReport(models.Model):
     """The report as published: everything it was built from, frozen when the lead inspector published it.
     Every PDF of the publication is made from this snapshot, so each is byte for byte the same."""

@@ -46,7 +46,7 @@ MATRIX = {
         {
             "anonymous": 401,
             "administrator": 403,
-            "lead": 400,
+            "lead": 403,  # only the inspector the case is allocated to writes its answers (issue 13)
             "inspector": 400,
             "panel": 403,
             "non_member": 404,

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cases.factories import CaseFactory, answer_whole_case
 from cases.models import Case, CaseStatus, KeyQuestionAnswer, OffenceGroup, PromptAnswer
+from cases.tests.conftest import reallocated
 from cases.tests.test_services import save_prompt
 from conftest import PASSWORD
 from inspections.factories import InspectionFactory
@@ -109,16 +110,17 @@ def test_autosave_answers_with_the_new_version_and_the_prompts_it_set(client, te
 
 
 def test_a_stale_autosave_is_409_with_the_other_persons_name_and_answer(client, team, court_case):
-    save_prompt(court_case, team["lead"], "2.1.1.a", "no", version=0)
+    with reallocated(court_case, team["colleague"]):
+        save_prompt(court_case, team["colleague"], "2.1.1.a", "no", version=0)
     client.force_login(team["inspector"])
     response = autosave(client, court_case, kind="prompt", code="2.1.1.a", version=0, fields={"value": "yes"})
     assert response.status_code == 409
     answer = response.json()
-    assert answer["updated_by"] == str(team["lead"])
+    assert answer["updated_by"] == str(team["colleague"])
     assert answer["values"] == {"value": "no"}
     assert answer["current"] == [{"label": "Answer", "text": "No"}]
     assert answer["version"] == 1
-    assert f"{team['lead']} changed this" in answer["message"]
+    assert f"{team['colleague']} changed this" in answer["message"]
 
 
 def test_autosave_of_the_facts_reads_the_form_values(client, team, court_case):
@@ -174,8 +176,10 @@ def page_data(client, case, code="2.1"):
 def test_the_save_button_saves_the_changed_answers_and_leaves_the_others_alone(client, team, court_case):
     client.force_login(team["inspector"])
     data = page_data(client, court_case)
-    # Meanwhile the lead answers a prompt this page shows blank; the inspector does not touch it.
-    save_prompt(court_case, team["lead"], "2.1.1.b", "no", version=0)
+    # Meanwhile a colleague who had the case answers a prompt this page shows blank; the inspector does not
+    # touch it.
+    with reallocated(court_case, team["colleague"]):
+        save_prompt(court_case, team["colleague"], "2.1.1.b", "no", version=0)
     data.update({"p-2-1-1-a": "yes", "kq-2-1-1-value": "yes", "kq-2-1-1-rationale": "Well analysed."})
     response = client.post(url("standard", court_case, code="2.1"), data, follow=True)
     assert "Your answers to 2.1 Assessment have been saved." in text(response)
@@ -192,14 +196,15 @@ def test_a_stale_page_shows_the_other_persons_change_saves_nothing_and_a_second_
 ):
     client.force_login(team["inspector"])
     data = page_data(client, court_case)
-    save_prompt(court_case, team["lead"], "2.1.1.b", "no", version=0)
+    with reallocated(court_case, team["colleague"]):
+        save_prompt(court_case, team["colleague"], "2.1.1.b", "no", version=0)
     data.update({"p-2-1-1-a": "yes", "p-2-1-1-b": "yes"})
     response = client.post(url("standard", court_case, code="2.1"), data)
     page = text(response)
     assert response.status_code == 200
     assert page.startswith("<!DOCTYPE html>")
     assert "Your answers have not been saved" in page
-    assert f"{team['lead']} changed this" in page
+    assert f"{team['colleague']} changed this" in page
     assert (
         'id="p-2-1-1-b" name="p-2-1-1-b" type="radio" value="yes" checked' in page
     )  # the inspector's choice kept

@@ -112,7 +112,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "accounts.backends.AdministratorBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.SignInBackend",  # ModelBackend without the superuser short cut
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -62,7 +62,7 @@ def test_an_inspector_cannot_create_an_inspection(client, framework, inspector):
     [
         ({"reference": ""}, "Enter a reference for the inspection"),
         ({"reference": "north 2021"}, "The reference can only hold letters, numbers and hyphens"),
-        ({"reference": "test-existing"}, "An inspection with this reference already exists"),
+        ({"reference": "test-existing"}, "This reference cannot be used: choose another"),
         (dates("fieldwork_end", 1, 7, 2021), "Fieldwork must end on or after the day it starts."),
         (dates("fieldwork_start", 31, 2, 2021), "The date fieldwork starts must be a real date"),
         ({"fieldwork_start_1": ""}, "The date fieldwork starts must include a month"),
