@@ -275,8 +275,8 @@ class Builder:
             values[f"fact:{key}:national"] = _fact_value(record.national if record else "", fact.unit)
         return values
 
-    def text(self, authored: str) -> list[dict]:
-        return blocks(authored, self.values, self.vocabulary)
+    def text(self, authored: str, *, literal: bool = False) -> list[dict]:
+        return blocks(authored, self.values, self.vocabulary, literal=literal)
 
     def line(self, authored: str) -> str:
         return inline(authored, self.values, self.vocabulary)
@@ -724,7 +724,8 @@ class Builder:
         return {
             "kind": example.kind,
             "lead_in": self.line(example.lead_in) if example.lead_in else "",
-            "blocks": self.text(text),
+            # The inspector's words, as written: never parsed for tokens (braces print as braces).
+            "blocks": self.text(text, literal=True),
         }
 
     # Annexes --------------------------------------------------------------------------------------------

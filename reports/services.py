@@ -10,7 +10,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -72,8 +72,9 @@ class TextChecker:
         self.vocabulary = token_vocabulary(inspection)
         self.details = identifying_details(inspection)
 
-    def problems(self, text: str) -> list[str]:
-        problems = markup_problems(text, self.vocabulary)
+    def problems(self, text: str, *, literal: bool = False) -> list[str]:
+        """`literal`: an inspector's words, printed as written, so only what identifies a child counts."""
+        problems = [] if literal else markup_problems(text, self.vocabulary)
         for detail in identifying_details_in(text, self.details):
             problems.append(
                 f"'{detail}' identifies a case, a child or a case manager of this inspection: remove it, "
@@ -81,9 +82,14 @@ class TextChecker:
             )
         return problems
 
-    def check(self, texts: Mapping[str, str]) -> None:
-        """Raises one ValidationError listing every problem of every field."""
-        errors = {name: problems for name, text in texts.items() if (problems := self.problems(text or ""))}
+    def check(self, texts: Mapping[str, str], *, literal: Sequence[str] = ()) -> None:
+        """Raises one ValidationError listing every problem of every field (`literal`: the names of the
+        fields that hold an inspector's words)."""
+        errors = {
+            name: problems
+            for name, text in texts.items()
+            if (problems := self.problems(text or "", literal=name in literal))
+        }
         if errors:
             raise ValidationError(errors)
 
@@ -504,7 +510,9 @@ def case_example_save(
     refuse_if_published(inspection)
     example = CaseExample.objects.select_for_update().get(pk=example.pk, report__inspection=inspection)
     _check_version(example, version, "example")
-    TextChecker(inspection).check({"lead_in": lead_in, "text": text})
+    # The quote is the inspector's words, printed as written (never parsed for tokens): only the lead-in,
+    # which the lead writes, may carry tokens. Both are checked for details that identify a child.
+    TextChecker(inspection).check({"lead_in": lead_in, "text": text}, literal=("text",))
     example.kind, example.lead_in, example.text = kind, lead_in.strip(), text.strip()
     _stamp(example, user)
     example.full_clean()
@@ -529,11 +537,11 @@ def _content_problems(inspection: Inspection, data: Mapping) -> list[str]:
     checker = TextChecker(inspection)
     problems: list[str] = []
 
-    def check(path: str, text) -> None:
+    def check(path: str, text, *, literal: bool = False) -> None:
         if not isinstance(text, str):
             problems.append(f"{path}: must be text.")
             return
-        problems.extend(f"{path}: {p}" for p in checker.problems(text))
+        problems.extend(f"{path}: {p}" for p in checker.problems(text, literal=literal))
 
     if data.get("format") != "report-content/1":
         problems.append("format: must be report-content/1.")
@@ -613,7 +621,7 @@ def _content_problems(inspection: Inspection, data: Mapping) -> list[str]:
                 problems.append(f"examples[{i}].{name}: there is no key question {example.get(name)}.")
         if example.get("kind") not in ExampleKind.values:
             problems.append(f"examples[{i}].kind: use one of {', '.join(ExampleKind.values)}.")
-        check(f"examples[{i}].text", example.get("text", ""))
+        check(f"examples[{i}].text", example.get("text", ""), literal=True)
         check(f"examples[{i}].lead_in", example.get("lead_in", ""))
     for reference in (data.get("interviews") or {}).get("not_interviewed", []):
         if reference not in cases:
@@ -1087,7 +1095,7 @@ def publication_problems(inspection: Inspection) -> list[PublishProblem]:
     for example in examples:
         check(
             f"An example under {example.key_question.code}",
-            f"{example.lead_in} {example.text}",
+            example.lead_in,
             "example",
             example.pk,
             identifying=False,  # said once, below

@@ -229,11 +229,20 @@ def tokens_used(text: str, vocabulary: Vocabulary) -> list[str]:
     return found
 
 
-def fill(text: str, values: Mapping[str, Value], vocabulary: Vocabulary, *, escape=lambda s: s) -> str:
+def fill(
+    text: str,
+    values: Mapping[str, Value],
+    vocabulary: Vocabulary,
+    *,
+    escape=lambda s: s,
+    placeholder=None,
+) -> str:
     """The text with every token replaced by its value; `escape` is applied to the text around the tokens
     and to the values (HTML-escaping, when the result goes into the report).
 
-    A token with no value raises KeyError: the text should have been checked when it was saved.
+    Text is checked when it is saved, but a token can stop being known later (or text can arrive by another
+    way): with `placeholder`, such a token (or a lone brace) prints `placeholder(what)` instead of failing;
+    without, it raises ValueError. A value that is None (not recorded) prints `placeholder` too.
     """
     out: list[str] = []
     position = 0
@@ -245,10 +254,16 @@ def fill(text: str, values: Mapping[str, Value], vocabulary: Vocabulary, *, esca
             out.append(escape(piece[0]))
             continue
         if match.group(1) is None:
-            raise ValueError(f"A '{piece}' on its own in: {text[:60]}")
+            if placeholder is None:
+                raise ValueError(f"A '{piece}' on its own in: {text[:60]}")
+            out.append(placeholder(f"a '{piece}' on its own"))
+            continue
         key, problem = canonical(match.group(1), vocabulary)
-        if problem:
-            raise ValueError(problem)
+        if problem or values.get(key) is None:
+            if placeholder is None:
+                raise ValueError(problem or f"{piece} has no value")
+            out.append(placeholder(f"{piece} not known" if problem else f"{piece} not yet recorded"))
+            continue
         start = _starts_sentence(text[: match.start()])
         out.append(escape(spoken(values[key], sentence_start=start)))
     out.append(escape(text[position:]))
