@@ -240,3 +240,124 @@ def test_the_offence_types_table_prints_the_published_rows_from_the_case_data(ch
     rounding = re.search(r"(\d+) Figures do not add up to 100 due to rounding\.", text)
     source = re.search(r"(\d+) Data from the cases assessed during this inspection\.", text)
     assert rounding and source and int(source[1]) == int(rounding[1]) + 1
+
+
+# The published report's contents (cheshire-2021-report.txt, lines 50-72), in order: our entries carry the
+# house style's own labels ("Annexe", "Out-of-court"), so they are compared entry by entry.
+PUBLISHED_CONTENTS = [
+    ("Foreword", 4),
+    ("Ratings", 5),
+    ("Executive summary", 6),
+    ("Recommendations", 10),
+    ("Background", 11),
+    ("Contextual facts", 13),
+    ("1. Organisational delivery", 16),
+    ("1.1. Governance and leadership", 17),
+    ("1.2. Staff", 20),
+    ("1.3. Partnerships and services", 23),
+    ("1.4. Information and facilities", 26),
+    ("2. Court disposals", 28),
+    ("2.1. Assessment", 29),
+    ("2.2. Planning", 31),
+    ("2.3. Implementation and delivery", 33),
+    ("2.4. Reviewing", 35),
+    ("3. Out of court disposals", 37),
+    ("3.1. Assessment", 38),
+    ("3.2. Planning", 39),
+    ("3.3. Implementation and delivery", 41),
+    ("3.4. Joint working", 42),
+    ("Annex 1: Methodology", 44),
+    ("Annex 2: Inspection results", 47),
+]
+
+
+def contents_of(pages) -> list[tuple[str, int]]:
+    contents = page_with(pages, "Contents")
+    entries = re.findall(r"^(.+?)[\s.]*?\.{3,}\s*(\d+)\s*$", pages[contents - 1], flags=re.MULTILINE)
+    return [(normalised(t), int(n)) for t, n in entries]
+
+
+def test_every_contents_entry_is_within_one_page_of_the_published_contents(cheshire):
+    ours = contents_of(cheshire["pages"])
+    assert len(ours) == len(PUBLISHED_CONTENTS)
+    late = {
+        title: (page, published_page)
+        for (title, page), (_published, published_page) in zip(ours, PUBLISHED_CONTENTS, strict=True)
+        if abs(page - published_page) > 1
+    }
+    assert late == {}
+
+
+def test_pdf_bookmarks_are_the_headings_without_footnote_numbers_or_lost_spaces(cheshire):
+    reader = PdfReader(io.BytesIO(cheshire["pdf"]))
+
+    def titles(outline):
+        for item in outline:
+            if isinstance(item, list):
+                yield from titles(item)
+            else:
+                yield item.title
+
+    bookmarks = list(titles(reader.outline))
+    headings = [title for title, _page in contents_of(cheshire["pages"])]
+    for heading in headings:
+        assert heading in bookmarks
+    for title in bookmarks:
+        assert not re.search(r"[a-z]\d+$", title), title  # "Population information8"
+        assert not re.search(r"[a-z][A-Z][a-z]", title), title  # "services inCheshire"
+        assert title == title.strip() and "  " not in title
+
+
+def test_framework_wording_and_quotations_are_verbatim_and_generated_text_uses_the_services_term(
+    cheshire, framework
+):
+    text = normalised(" ".join(cheshire["pages"]))
+    statement = (
+        "The governance and leadership of the YOT supports and promotes the delivery of a high-quality, "
+        "personalised and responsive service for all children."
+    )
+    assert statement in text
+    assert "Does the leadership of the YOT support effective service delivery?" in text
+    assert "Does the YOT work effectively with the police in implementing the out-of-court disposal?" in text
+    assert "The YOT itself should not have its own building" in text  # a quotation, as published
+    assert "[YJS]" not in text
+    assert "Published scoring rules generate the overall YJS rating." in text  # generated: the own term
+
+
+def annexe_two_pages(pages) -> list[str]:
+    start = page_with(pages, "Annexe 2: Inspection data", page_with(pages, "Contents"))
+    return pages[start - 1 :]
+
+
+def test_a_split_annexe_two_table_repeats_its_header_row(cheshire):
+    pages = annexe_two_pages(cheshire["pages"])
+    with_rows = [page for page in pages if re.search(r"\d+%\s*$", page, flags=re.MULTILINE)]
+    assert len(with_rows) >= 3
+    # A page that opens in the middle of a table (its first line is a prompt, not a standard's heading).
+    continued = [p for p in with_rows[1:] if not re.match(r"\s*(Domain|\d\.\d\. )", p)]
+    assert continued
+    for page in continued:
+        # The header row comes first on the page, before any prompt's percentage.
+        first_row = re.search(r"\d+%", page).start()
+        assert "% Yes" in page[:first_row], page[:300]
+
+
+def test_a_good_practice_box_is_on_one_page_with_the_paragraph_that_introduces_it(cheshire):
+    pages = [normalised(p) for p in cheshire["pages"]]
+    boxes = 0
+    for standard in cheshire["snapshot"]["chapters"]:
+        for s in standard["standards"]:
+            for kq in s["key_questions"]:
+                for example in kq["examples"]:
+                    if example["kind"] != "good_practice":
+                        continue
+                    boxes += 1
+                    words = [re.sub(r"<[^>]+>", "", b["html"]) for b in example["blocks"]]
+                    first, last = words[0][:60], words[-1][-60:]
+                    where = [n for n, p in enumerate(pages) if normalised(first.replace("&#x27;", "'")) in p]
+                    assert where, first
+                    assert normalised(last.replace("&#x27;", "'")) in pages[where[0]], (first, where)
+                    if kq["blocks"]:
+                        before = re.sub(r"<[^>]+>", "", kq["blocks"][-1].get("html", ""))[-40:]
+                        assert normalised(before.replace("&#x27;", "'")) in pages[where[0]]
+    assert boxes >= 2
