@@ -109,7 +109,9 @@ class ReportSources:
 
 
 def with_term(text: str, term: str) -> str:
-    """Framework wording says "YOT" for the inspected service; the report uses the service's own term."""
+    """Framework wording says "YOT" for the inspected service. The report prints the framework's wording
+    verbatim, as published (the service's own term is used only in the text the app generates); the data
+    exports still use this."""
     return re.sub(r"\bYOT\b", term, text)
 
 
@@ -271,8 +273,11 @@ class Builder:
         values["interviews:total"] = Count(sum(self.s.sample.interviews.values()))
         for key, fact in catalogue.FACTS.items():
             record = self.s.facts.get(key)
-            values[f"fact:{key}"] = _fact_value(record.value if record else "", fact.unit)
-            values[f"fact:{key}:national"] = _fact_value(record.national if record else "", fact.unit)
+            for exact, suffix in ((False, ""), (True, ":decimal")):
+                values[f"fact:{key}{suffix}"] = _fact_value(record.value if record else "", fact.unit, exact)
+                values[f"fact:{key}:national{suffix}"] = _fact_value(
+                    record.national if record else "", fact.unit, exact
+                )
         return values
 
     def text(self, authored: str, *, literal: bool = False) -> list[dict]:
@@ -671,7 +676,7 @@ class Builder:
             "id": s["id"],
             "heading": f"{s['id']}. {title}",
             "anchor": f"standard-{s['id']}",
-            "statement": with_term(s["statement"], self.term),
+            "statement": s["statement"],
             "rating": rating,
             "rating_label": rules.RATING_LABELS[rating] if rating else "Not yet rated",
             "key_data": [self.fact_block(b) for b in catalogue.BLOCKS if b.standard == s["id"]],
@@ -691,7 +696,7 @@ class Builder:
                 rows.append(
                     {
                         "id": kq["id"],
-                        "text": escape(with_term(kq["text"], self.term)),
+                        "text": escape(kq["text"]),
                         "note": escape(self.relevance_note(kq, f.applicable if f else 0)),
                         "percent": table_percent(percent) + ("*" if f and f.discretion else ""),
                         "lowest": bool(f and f.lowest),
@@ -709,7 +714,7 @@ class Builder:
         entry["key_questions"] = [
             {
                 "id": kq["id"],
-                "text": escape(with_term(kq["text"], self.term)),
+                "text": escape(kq["text"]),
                 "blocks": self.text(self.s.key_question_narratives.get(kq["id"], "")),
                 "examples": [self.example(e) for e in self.s.examples.get(kq["id"], ())],
             }
@@ -864,14 +869,14 @@ class Builder:
                         prompts.append(
                             {
                                 "id": p["id"],
-                                "text": escape(with_term(p["text"], self.term)),
+                                "text": escape(p["text"]),
                                 "percent": table_percent(pf.percent if pf else None),
                             }
                         )
                     kqs.append(
                         {
                             "id": kq["id"],
-                            "text": escape(with_term(kq["text"], self.term)),
+                            "text": escape(kq["text"]),
                             "note": escape(self.relevance_note(kq, f.applicable if f else 0))
                             if "ycc_only" in kq["applicability"]
                             else "",
@@ -901,10 +906,11 @@ def _figure_values(values: dict, prefix: str, yes: int, applicable: int, percent
     values[f"{prefix}:k_of_n"] = OutOf(yes, applicable)
 
 
-def _fact_value(raw: str, unit: str) -> Value:
+def _fact_value(raw: str, unit: str, exact: bool = False) -> Value | None:
+    """None (not recorded) prints as a placeholder in the draft."""
     if not raw:
-        return Text("[not entered]")
-    return Figure(Decimal(raw), unit)
+        return None
+    return Figure(Decimal(raw), unit, exact)
 
 
 def vocabulary_of(framework: Sequence[dict]) -> Vocabulary:

@@ -3,13 +3,13 @@
 import io
 import re
 import subprocess
+from html import unescape
 
 import pytest
 from django.core.management import call_command
 from pypdf import PdfReader
 
 from inspections.models import KeyQuestion, Prompt
-from reports.context import with_term
 from reports.pdf import ReportFetchRefused, fetch_static, report_pdf
 from reports.selectors import ratings_figures, report_snapshot
 
@@ -78,10 +78,11 @@ def test_each_key_question_table_prints_the_published_percentages(cheshire, fram
         if not standard.get("key_questions"):
             continue
         start = page_with(pages, f"{standard['id']}. {standard['title']}", contents)
-        text = normalised(pages[start - 1])
+        # Standards flow on, so a table may start at the foot of the page and end on the next.
+        text = normalised(" ".join(pages[start - 1 : start + 1]))
         for kq in standard["key_questions"]:
-            # One wording per key question, the framework's (the published tables drift from it).
-            wording = normalised(with_term(KeyQuestion.objects.get(code=kq["id"]).text, "YJS"))
+            # One wording per key question, the framework's, verbatim (the published tables drift from it).
+            wording = normalised(KeyQuestion.objects.get(code=kq["id"]).text)
             assert re.search(re.escape(wording) + r"\s*\d*\s+" + f"{kq['percent_yes']}%", text), (
                 standard["id"],
                 kq["id"],
@@ -144,7 +145,7 @@ def test_annexe_two_prints_every_prompt_row(cheshire, framework):
     text = normalised(" ".join(pages[start - 1 :]))
     differences = {}
     for prompt in published()["annex2_prompts"]:
-        wording = normalised(with_term(Prompt.objects.get(code=prompt["id"]).text, "YJS"))
+        wording = normalised(Prompt.objects.get(code=prompt["id"]).text)
         printed = cheshire["prompts"][prompt["id"]].percent
         assert re.search(re.escape(wording) + r"\s+" + f"{printed}%", text), prompt["id"]
         if printed != prompt["percent_yes"]:
@@ -170,7 +171,7 @@ def test_contents_page_numbers_are_the_pages_of_the_headings(cheshire):
     assert "3. Out-of-court disposals" in titles and len(titles) == 6 + 3 + 12 + 2
     previous = contents
     for title, number in ((normalised(t), int(n)) for t, n in entries):
-        found = page_with(pages, title, previous)
+        found = page_with(pages, title, previous - 1)  # standards flow on: two may share a page
         assert found == number, (title, found, number)
         assert normalised(pages[found - 1]).endswith(str(number))  # the page's own footer number
         previous = found
@@ -181,7 +182,6 @@ def test_no_case_reference_or_child_identifier_appears(cheshire):
     for identifier in cheshire["identifiers"]:
         assert identifier not in text
         assert identifier not in cheshire["html"]
-    assert "YOT" not in text
 
 
 def test_signed_off_report_is_tagged_with_title_and_language_and_has_no_watermark(cheshire):
@@ -342,6 +342,12 @@ def test_a_split_annexe_two_table_repeats_its_header_row(cheshire):
         assert "% Yes" in page[:first_row], page[:300]
 
 
+def plain(html: str) -> str:
+    """A block's words as the PDF's text has them: no footnotes, no tags, no entities."""
+    html = re.sub(r'<span class="footnote">.*?</span>', "", html)
+    return normalised(unescape(re.sub(r"<[^>]+>", "", html)))
+
+
 def test_a_good_practice_box_is_on_one_page_with_the_paragraph_that_introduces_it(cheshire):
     pages = [normalised(p) for p in cheshire["pages"]]
     boxes = 0
@@ -352,12 +358,11 @@ def test_a_good_practice_box_is_on_one_page_with_the_paragraph_that_introduces_i
                     if example["kind"] != "good_practice":
                         continue
                     boxes += 1
-                    words = [re.sub(r"<[^>]+>", "", b["html"]) for b in example["blocks"]]
+                    words = [plain(b["html"]) for b in example["blocks"]]
                     first, last = words[0][:60], words[-1][-60:]
-                    where = [n for n, p in enumerate(pages) if normalised(first.replace("&#x27;", "'")) in p]
+                    where = [n for n, p in enumerate(pages) if first in p]
                     assert where, first
-                    assert normalised(last.replace("&#x27;", "'")) in pages[where[0]], (first, where)
+                    assert last in pages[where[0]], (first, where)
                     if kq["blocks"]:
-                        before = re.sub(r"<[^>]+>", "", kq["blocks"][-1].get("html", ""))[-40:]
-                        assert normalised(before.replace("&#x27;", "'")) in pages[where[0]]
+                        assert plain(kq["blocks"][-1].get("html", ""))[-40:] in pages[where[0]]
     assert boxes >= 2
