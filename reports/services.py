@@ -1040,7 +1040,7 @@ def publication_problems(inspection: Inspection) -> list[PublishProblem]:
     if not report.signatory_name.strip():
         problems.append(PublishProblem("Name who signs the foreword.", "details", "signatory_name"))
     if report.pk is None:
-        return problems
+        return problems + missing_problems(inspection, problems)
     # Texts are checked again, for unknown tokens and for details that identify a case, a child or a case
     # manager: both may have changed since a text was saved (a token withdrawn, a case swapped into the
     # sample, case managers' names imported later).
@@ -1108,7 +1108,18 @@ def publication_problems(inspection: Inspection) -> list[PublishProblem]:
                 str(example.pk),
             )
         )
-    return problems
+    return problems + missing_problems(inspection, problems)
+
+
+def missing_problems(inspection: Inspection, already: Sequence[PublishProblem]) -> list[PublishProblem]:
+    """What the report cannot say yet (the draft prints a placeholder for each), except what is already
+    listed for the same place."""
+    listed = {(p.part, p.ref) for p in already}
+    return [
+        PublishProblem(item["message"], item["part"], item["ref"])
+        for item in report_snapshot(inspection)["missing"]
+        if (item["part"], item["ref"]) not in listed or item["part"] in ("domain", "standard", "cases")
+    ]
 
 
 def _published_snapshot(inspection: Inspection, publication: Publication) -> dict:

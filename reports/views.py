@@ -60,6 +60,7 @@ from .selectors import (
     ratings_figures,
     renders_of,
     report_get,
+    report_snapshot,
 )
 
 WRITE = "inspections.write_report"
@@ -165,12 +166,23 @@ class OverviewView(ReportMixin, TemplateView):
             )
         return tasks
 
+    def missing(self) -> list[dict]:
+        """What the report cannot say yet, each with where it is entered (the publish page lists the same)."""
+        if self.inspection.is_published:
+            return []
+        ref = self.inspection.reference
+        return [
+            {"message": item["message"], "url": problem_url(services.PublishProblem(**item), ref)}
+            for item in report_snapshot(self.inspection)["missing"]
+        ]
+
     def get_context_data(self, **kwargs):
         services.renders_sweep_stale(inspection=self.inspection)
         report = self.report
         renders = renders_of(self.inspection)
         return super().get_context_data(
             tasks=self.tasks(),
+            missing=self.missing(),
             renders=renders,
             pending=any(r.is_pending for r in renders),
             sign_off=current_sign_off(self.inspection),
@@ -796,6 +808,10 @@ def problem_url(problem: services.PublishProblem, reference: str) -> str:
         return reverse("reports:details", kwargs=ref) + f"#id_{key}"
     if part == "alert":
         return reverse("alerts:resolve", kwargs={**ref, "number": int(key)})
+    if part in ("recommendations", "facts"):
+        return reverse(f"reports:{part}", kwargs=ref)
+    if part == "cases":  # recorded on the cases: the progress page lists them
+        return reverse("cases:progress", kwargs=ref)
     if part in ("domain", "standard"):
         return reverse(f"reports:{part}", kwargs={**ref, "code": key})
     return reverse(f"reports:{part}-edit", kwargs={**ref, "pk": int(key)})

@@ -50,3 +50,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         target.write_bytes(content)
         self.stdout.write(f"Wrote {target} ({len(content):,} bytes): {timings}.")
+        if format == "pdf" and snapshot.get("missing"):
+            self.stderr.write("The report does not say these yet (the draft prints a placeholder for each):")
+            for item in snapshot["missing"]:
+                self.stderr.write(f"- {item['message']}")
