@@ -99,6 +99,9 @@ class ReportSources:
     recommendations: Sequence[tuple[object, Sequence[object]]] = ()  # (Addressee, [Recommendation])
     facts: Mapping[str, object] = field(default_factory=dict)  # key -> ContextualFact (source loaded)
     standard_narratives: Mapping[str, str] = field(default_factory=dict)
+    # The lead's explanation of the panel's discretion, by standard (None: never saved, so the panel's
+    # rationale is offered).
+    discretion_texts: Mapping[str, str | None] = field(default_factory=dict)
     key_question_narratives: Mapping[str, str] = field(default_factory=dict)
     examples: Mapping[str, Sequence[object]] = field(default_factory=dict)  # key question -> [CaseExample]
     sampling: SamplingSettings = field(default_factory=SamplingSettings)
@@ -559,6 +562,15 @@ class Builder:
                         code,
                     ),
                     "results": self.text(getattr(section, "results", "") if section else ""),
+                    "discretion": [
+                        block
+                        for s in domain["standards"]
+                        if any(
+                            kq.discretion
+                            for kq in getattr(self.s.ratings.standards.get(s["id"]), "key_questions", ())
+                        )
+                        for block in self.discretion(s["id"])
+                    ],
                     "findings_lead": f"Key findings about {domain['title'].lower()} are as follows:",
                     "strengths": self.summary_bullets(code, "strength"),
                     "improvements": self.summary_bullets(code, "improvement"),
@@ -831,6 +843,7 @@ class Builder:
             entry["discretion_note"] = (
                 DISCRETION_NOTE if any(f.discretion for f in kq_figures.values()) else ""
             )
+            entry["discretion"] = self.discretion(s["id"]) if entry["discretion_note"] else []
         else:
             entry["lead_in"] = (
                 f"In making a judgement about {escape(title.lower())}, we take into account the answers to the "
@@ -853,6 +866,17 @@ class Builder:
             for kq in s["key_questions"]
         ]
         return entry
+
+    def discretion(self, code: str) -> list[dict]:
+        """Why the panel applied discretion to a standard, printed under its key-question table and in the
+        domain's summary: the lead's text once saved, until then the panel's rationale as the draft offers it
+        (printed as written: the panel's words are not parsed for tokens)."""
+        edited = self.s.discretion_texts.get(code)
+        if edited is not None:
+            return self.text(edited)
+        figures = self.s.ratings.standards.get(code)
+        rationale = figures.discretion_rationale if figures else ""
+        return self.text(rationale, literal=True)
 
     def example(self, example) -> dict:
         text = example.text.strip()

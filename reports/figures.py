@@ -23,6 +23,8 @@ class StandardFigures:
     id: str
     rating: str | None  # the final rating (the panel's decision, the confirmed proposal, or the computed one)
     key_questions: tuple[KeyQuestionFigures, ...] = ()
+    # Where the panel applied discretion: its rationale, offered as the report's explanation.
+    discretion_rationale: str = ""
 
 
 @dataclass(frozen=True)

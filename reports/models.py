@@ -46,6 +46,13 @@ class Report(Versioned):
     )
     foreword = models.TextField(blank=True)
     signatory_name = models.CharField("name of the signatory", max_length=120, blank=True)
+    lead_inspector_name = models.CharField(
+        "lead inspector's name as printed",
+        max_length=120,
+        blank=True,
+        help_text="For the acknowledgements, for example Yvonne McGuckian. Leave empty to print the name of "
+        "the inspection's lead inspector's account.",
+    )
     signatory_title = models.CharField(
         "signatory's title", max_length=120, blank=True, default="Chief Inspector of Probation"
     )
@@ -215,6 +222,10 @@ class StandardNarrative(Versioned):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="standard_narratives")
     standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(blank=True)
+    # Where the ratings panel applied discretion: why, printed under the key-question table and in the
+    # domain's executive summary. None: never saved, so the panel's own rationale is offered (and printed in
+    # the draft); "": the lead chose to print none.
+    discretion = models.TextField("why the panel applied discretion", null=True, blank=True)
 
     class Meta:
         constraints = [

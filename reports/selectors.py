@@ -132,10 +132,9 @@ def report_sources(inspection: Inspection, *, ratings: RatingsFigures, statuses=
         )
     ]
     sources.facts = {f.key: f for f in ContextualFact.objects.filter(report=report).select_related("source")}
-    sources.standard_narratives = {
-        n.standard.code: n.text
-        for n in StandardNarrative.objects.filter(report=report).select_related("standard")
-    }
+    narratives = list(StandardNarrative.objects.filter(report=report).select_related("standard"))
+    sources.standard_narratives = {n.standard.code: n.text for n in narratives}
+    sources.discretion_texts = {n.standard.code: n.discretion for n in narratives}
     sources.key_question_narratives = {
         n.key_question.code: n.text
         for n in KeyQuestionNarrative.objects.filter(report=report).select_related("key_question")
@@ -224,6 +223,7 @@ def ratings_figures(inspection: Inspection) -> tuple[RatingsFigures, tuple[str, 
                 KeyQuestionFigures(kq.id, kq.yes, kq.applicable, kq.percent, kq.lowest, kq.asterisk)
                 for kq in s.key_questions
             ),
+            s.decision.rationale if s.discretion_applied and s.decision else "",
         )
         for s in ratings.standards
     }

@@ -129,6 +129,7 @@ REPORT_FIELDS = (
     "service_short_name",
     "signatory_name",
     "signatory_title",
+    "lead_inspector_name",
     "presenters",
     "meetings_held",
     *REPORT_TEXT_FIELDS,
@@ -437,12 +438,21 @@ def standard_narrative_save(
     text: str,
     key_question_texts: Mapping[str, str],
     versions: Mapping[str, int | None],
+    discretion: str | None = None,
 ) -> None:
-    """Saves a standard's paragraph and the narrative of each of its key questions, all or nothing."""
+    """Saves a standard's paragraph and the narrative of each of its key questions, all or nothing; and,
+    where the panel applied discretion, the explanation printed under the table (`discretion`; None leaves
+    it as it is)."""
     report = _report_for_update(inspection)
     key_questions = {kq.code: kq for kq in standard.key_questions.all()}
     checker = TextChecker(inspection)
-    checker.check({"text": text, **{f"kq_{code}": t for code, t in key_question_texts.items()}})
+    checker.check(
+        {
+            "text": text,
+            **({"discretion": discretion} if discretion is not None else {}),
+            **{f"kq_{code}": t for code, t in key_question_texts.items()},
+        }
+    )
     narrative = StandardNarrative.objects.select_for_update().filter(report=report, standard=standard).first()
     narrative = narrative or StandardNarrative(report=report, standard=standard)
     _check_version(narrative, versions.get("standard"), f"text of standard {standard.code}")
@@ -454,8 +464,13 @@ def standard_narrative_save(
     }
     for code, n in existing.items():
         _check_version(n, versions.get(code), f"narrative of {code}")
-    if narrative.text != text or narrative.pk is None:
+    if discretion is not None:
+        discretion = discretion.strip()
+    changed_discretion = discretion is not None and narrative.discretion != discretion
+    if narrative.text != text or narrative.pk is None or changed_discretion:
         narrative.text = text
+        if discretion is not None:
+            narrative.discretion = discretion
         _stamp(narrative, user)
         narrative.save()
     for code, kq_text in key_question_texts.items():
@@ -1086,6 +1101,8 @@ def publication_problems(inspection: Inspection) -> list[PublishProblem]:
     for narrative in StandardNarrative.objects.filter(report=report).select_related("standard"):
         code = narrative.standard.code
         check(f"The text of standard {code}", narrative.text, "standard", code)
+        if narrative.discretion:
+            check(f"The explanation of discretion in standard {code}", narrative.discretion, "standard", code)
     for narrative in KeyQuestionNarrative.objects.filter(report=report).select_related(
         "key_question__standard"
     ):

@@ -523,12 +523,16 @@ class StandardView(WriteMixin, ActionFormView):
         }
 
     def get_initial(self):
+        figures = ratings_figures(self.inspection)[0].standards.get(self.standard.code)
+        # The panel's rationale is the draft explanation of its discretion until the lead saves one.
+        initial = {"discretion": figures.discretion_rationale if figures else ""}
         if self.report.pk is None:
-            return {}
-        initial = {}
+            return initial
         narrative = StandardNarrative.objects.filter(report=self.report, standard=self.standard).first()
         if narrative:
             initial.update(text=narrative.text, standard_version=narrative.version)
+            if narrative.discretion is not None:
+                initial["discretion"] = narrative.discretion
         for n in KeyQuestionNarrative.objects.filter(
             report=self.report, key_question__in=self.key_questions
         ).select_related("key_question"):
@@ -567,6 +571,7 @@ class StandardView(WriteMixin, ActionFormView):
             user=self.request.user,
             standard=self.standard,
             text=form.cleaned_data["text"] or "",
+            discretion=form.cleaned_data.get("discretion") if form.has_discretion else None,
             key_question_texts=form.key_question_texts(),
             versions=form.versions(),
         )
