@@ -301,6 +301,7 @@ class PublishedReport(models.Model):
 
 class RenderFormat(models.TextChoices):
     PDF = "pdf", "PDF report"
+    HTML = "html", "HTML edition"
     CSV = "csv", "Data (CSV)"
     XLSX = "xlsx", "Data (XLSX)"
 
@@ -370,5 +371,5 @@ class Render(models.Model):
 
     @property
     def filename(self) -> str:
-        draft = "-draft" if self.is_draft and self.format == RenderFormat.PDF else ""
+        draft = "-draft" if self.is_draft and self.format in (RenderFormat.PDF, RenderFormat.HTML) else ""
         return f"{self.inspection.reference.lower()}-{self.format}-v{self.number}{draft}.{self.format}"

@@ -812,7 +812,7 @@ def render_request(*, inspection: Inspection, user, format: str = RenderFormat.P
         raise ValidationError(f"{format} is not a format the report can be made in.")
     locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
     publication = None
-    if format == RenderFormat.PDF and locked.is_published:
+    if format in (RenderFormat.PDF, RenderFormat.HTML) and locked.is_published:
         publication = Publication.objects.get(inspection=locked, withdrawn_at__isnull=True)
     render = Render.objects.create(
         inspection=inspection,
@@ -1190,7 +1190,16 @@ def report_publish(*, inspection: Inspection, user) -> Render:
         requested_by=user,
         publication=publication,
     )
+    # The HTML edition is made from the same frozen snapshot.
+    edition = Render.objects.create(
+        inspection=locked,
+        format=RenderFormat.HTML,
+        number=_next_number(locked, RenderFormat.HTML),
+        requested_by=user,
+        publication=publication,
+    )
     # If the queue is down the render is marked failed, with "Try again": the publication stands.
     _enqueue(render, quietly=True)
+    _enqueue(edition, quietly=True)
     inspection.published_at, inspection.status = locked.published_at, locked.status
     return render

@@ -49,6 +49,7 @@ from .models import (
     RenderStatus,
     StandardNarrative,
 )
+from .edition import CONTENT_SECURITY_POLICY as EDITION_CSP
 from .pdf import report_html
 from .selectors import (
     domains_of,
@@ -789,12 +790,17 @@ class RenderDownloadView(ReportMixin, View):
         services.render_download_record(render=render, request=request)
         content_type = {
             RenderFormat.PDF: "application/pdf",
+            RenderFormat.HTML: "text/html; charset=utf-8",
             RenderFormat.CSV: "text/csv; charset=utf-8",
             RenderFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         }[render.format]
+        # The HTML edition can be read in the browser (?view): a page that may show only itself.
+        view = render.format == RenderFormat.HTML and "view" in request.GET
         response = FileResponse(
-            handle, as_attachment=True, filename=render.filename, content_type=content_type
+            handle, as_attachment=not view, filename=render.filename, content_type=content_type
         )
+        if render.format == RenderFormat.HTML:
+            response["Content-Security-Policy"] = EDITION_CSP
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
         return response
