@@ -6,8 +6,8 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from . import exports, services
-from .models import PublishedReport, Render, RenderFormat
 from .edition import edition_bytes
+from .models import PublishedReport, Render, RenderFormat
 from .pdf import report_pdf
 from .selectors import export_snapshot, report_snapshot
 

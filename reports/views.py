@@ -23,6 +23,7 @@ from ratings.selectors import current_sign_off
 from . import facts as catalogue
 from . import services
 from .context import default_short_name, with_term
+from .edition import CONTENT_SECURITY_POLICY as EDITION_CSP
 from .forms import (
     AddresseeForm,
     CaseExampleForm,
@@ -49,7 +50,6 @@ from .models import (
     RenderStatus,
     StandardNarrative,
 )
-from .edition import CONTENT_SECURITY_POLICY as EDITION_CSP
 from .pdf import report_html
 from .selectors import (
     domains_of,
