@@ -511,6 +511,13 @@ class StandardView(WriteMixin, ActionFormView):
     def key_questions(self) -> list[KeyQuestion]:
         return list(self.standard.key_questions.order_by("order"))
 
+    @cached_property
+    def figures(self):
+        """The standard's figures (a case-based standard's only), read once for the form and its initial text."""
+        if not self.standard.domain.is_case_based:
+            return None
+        return ratings_figures(self.inspection)[0].standards.get(self.standard.code)
+
     def get_form_kwargs(self):
         return {
             **super().get_form_kwargs(),
@@ -518,13 +525,11 @@ class StandardView(WriteMixin, ActionFormView):
             "key_questions": self.key_questions,
             "case_based": self.standard.domain.is_case_based,
             "term": self.inspection.service.term,
-            "figures": ratings_figures(self.inspection)[0].standards.get(self.standard.code)
-            if self.standard.domain.is_case_based
-            else None,
+            "figures": self.figures,
         }
 
     def get_initial(self):
-        figures = ratings_figures(self.inspection)[0].standards.get(self.standard.code)
+        figures = self.figures
         # The panel's rationale is the draft explanation of its discretion until the lead saves one.
         initial = {"discretion": figures.discretion_rationale if figures else ""}
         if self.report.pk is None:
