@@ -727,7 +727,9 @@ class RenderCreateView(ReportMixin, View):
     def post(self, request, reference):
         form = RenderRequestForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Choose the file to make: the PDF, or the data as CSV or XLSX.")
+            messages.error(
+                request, "Choose the file to make: the PDF, the HTML edition, or the data as CSV or XLSX."
+            )
             return redirect(self.overview_url() + "#renders")
         format = form.cleaned_data["format"]
         try:

@@ -184,7 +184,7 @@ def test_after_publishing_the_lead_finds_no_form_on_the_ratings_report_and_sampl
     render = f"/inspections/{ref}/report/renders/"
     changing = "Add|Change|Delete|Draw|Edit|Import|Move|Propose|Raise|Record|Remove|Reopen|Save|Suggest|Swap"
     for address, forms_kept in [
-        (f"/inspections/{ref}/report/", 3),  # Generate PDF, CSV and XLSX keep working
+        (f"/inspections/{ref}/report/", 4),  # Generate PDF, HTML edition, CSV and XLSX keep working
         (f"/inspections/{ref}/ratings/", 0),
         (f"/inspections/{ref}/ratings/domain-one/1.2/", 0),
         (f"/inspections/{ref}/population/", 0),
