@@ -431,6 +431,7 @@ def report_worker(reference: str, runs: int) -> dict:
 
     from pypdf import PdfReader
 
+    from reports.edition import edition_bytes
     from reports.pdf import html_to_pdf, report_html
     from reports.selectors import report_snapshot
 
@@ -452,6 +453,12 @@ def report_worker(reference: str, runs: int) -> dict:
         html_to_pdf(document)
         alone.append(time.perf_counter() - started)
     total, weasy = statistics.median(totals), statistics.median(alone)
+    # The HTML edition, from the snapshot to its bytes (the same builder, no layout engine).
+    edition_s = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        edition = edition_bytes(report_snapshot(inspection))
+        edition_s.append(time.perf_counter() - started)
     return {
         "inspection": reference,
         "runs": runs,
@@ -462,6 +469,8 @@ def report_worker(reference: str, runs: int) -> dict:
         "ratio": round(total / weasy, 2),
         "pages": len(PdfReader(io.BytesIO(pdf)).pages),
         "pdf_bytes": len(pdf),
+        "edition_ms": ms(statistics.median(edition_s)),
+        "edition_bytes": len(edition),
         "peak_rss_mb": peak_rss_mb(),
     }
 

@@ -48,6 +48,13 @@ class Report(Versioned):
     )
     foreword = models.TextField(blank=True)
     signatory_name = models.CharField("name of the signatory", max_length=120, blank=True)
+    lead_inspector_name = models.CharField(
+        "lead inspector's name as printed",
+        max_length=120,
+        blank=True,
+        help_text="For the acknowledgements, for example Yvonne McGuckian. Leave empty to print the name of "
+        "the inspection's lead inspector's account.",
+    )
     signatory_title = models.CharField(
         "signatory's title", max_length=120, blank=True, default="Chief Inspector of Probation"
     )
@@ -224,6 +231,10 @@ class StandardNarrative(Versioned):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="standard_narratives")
     standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(blank=True)
+    # Where the ratings panel applied discretion: why, printed under the key-question table and in the
+    # domain's executive summary. None: never saved, so the panel's own rationale is offered (and printed in
+    # the draft); "": the lead chose to print none.
+    discretion = models.TextField("why the panel applied discretion", null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -302,6 +313,7 @@ class PublishedReport(models.Model):
 
 class RenderFormat(models.TextChoices):
     PDF = "pdf", "PDF report"
+    HTML = "html", "HTML edition"
     CSV = "csv", "Data (CSV)"
     XLSX = "xlsx", "Data (XLSX)"
 
@@ -371,5 +383,5 @@ class Render(models.Model):
 
     @property
     def filename(self) -> str:
-        draft = "-draft" if self.is_draft and self.format == RenderFormat.PDF else ""
+        draft = "-draft" if self.is_draft and self.format in (RenderFormat.PDF, RenderFormat.HTML) else ""
         return f"{self.inspection.reference.lower()}-{self.format}-v{self.number}{draft}.{self.format}"

@@ -23,6 +23,7 @@ from ratings.selectors import current_sign_off
 from . import facts as catalogue
 from . import services
 from .context import default_short_name, with_term
+from .edition import CONTENT_SECURITY_POLICY as EDITION_CSP
 from .forms import (
     AddresseeForm,
     CaseExampleForm,
@@ -60,6 +61,7 @@ from .selectors import (
     ratings_figures,
     renders_of,
     report_get,
+    report_snapshot,
 )
 
 WRITE = "inspections.write_report"
@@ -165,12 +167,23 @@ class OverviewView(ReportMixin, TemplateView):
             )
         return tasks
 
+    def missing(self) -> list[dict]:
+        """What the report cannot say yet, each with where it is entered (the publish page lists the same)."""
+        if self.inspection.is_published:
+            return []
+        ref = self.inspection.reference
+        return [
+            {"message": item["message"], "url": problem_url(services.PublishProblem(**item), ref)}
+            for item in report_snapshot(self.inspection)["missing"]
+        ]
+
     def get_context_data(self, **kwargs):
         services.renders_sweep_stale(inspection=self.inspection)
         report = self.report
         renders = renders_of(self.inspection)
         return super().get_context_data(
             tasks=self.tasks(),
+            missing=self.missing(),
             renders=renders,
             pending=any(r.is_pending for r in renders),
             sign_off=current_sign_off(self.inspection),
@@ -498,6 +511,13 @@ class StandardView(WriteMixin, ActionFormView):
     def key_questions(self) -> list[KeyQuestion]:
         return list(self.standard.key_questions.order_by("order"))
 
+    @cached_property
+    def figures(self):
+        """The standard's figures (a case-based standard's only), read once for the form and its initial text."""
+        if not self.standard.domain.is_case_based:
+            return None
+        return ratings_figures(self.inspection)[0].standards.get(self.standard.code)
+
     def get_form_kwargs(self):
         return {
             **super().get_form_kwargs(),
@@ -505,18 +525,20 @@ class StandardView(WriteMixin, ActionFormView):
             "key_questions": self.key_questions,
             "case_based": self.standard.domain.is_case_based,
             "term": self.inspection.service.term,
-            "figures": ratings_figures(self.inspection)[0].standards.get(self.standard.code)
-            if self.standard.domain.is_case_based
-            else None,
+            "figures": self.figures,
         }
 
     def get_initial(self):
+        figures = self.figures
+        # The panel's rationale is the draft explanation of its discretion until the lead saves one.
+        initial = {"discretion": figures.discretion_rationale if figures else ""}
         if self.report.pk is None:
-            return {}
-        initial = {}
+            return initial
         narrative = StandardNarrative.objects.filter(report=self.report, standard=self.standard).first()
         if narrative:
             initial.update(text=narrative.text, standard_version=narrative.version)
+            if narrative.discretion is not None:
+                initial["discretion"] = narrative.discretion
         for n in KeyQuestionNarrative.objects.filter(
             report=self.report, key_question__in=self.key_questions
         ).select_related("key_question"):
@@ -555,6 +577,7 @@ class StandardView(WriteMixin, ActionFormView):
             user=self.request.user,
             standard=self.standard,
             text=form.cleaned_data["text"] or "",
+            discretion=form.cleaned_data.get("discretion") if form.has_discretion else None,
             key_question_texts=form.key_question_texts(),
             versions=form.versions(),
         )
@@ -704,7 +727,9 @@ class RenderCreateView(ReportMixin, View):
     def post(self, request, reference):
         form = RenderRequestForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Choose the file to make: the PDF, or the data as CSV or XLSX.")
+            messages.error(
+                request, "Choose the file to make: the PDF, the HTML edition, or the data as CSV or XLSX."
+            )
             return redirect(self.overview_url() + "#renders")
         format = form.cleaned_data["format"]
         try:
@@ -772,12 +797,17 @@ class RenderDownloadView(ReportMixin, View):
         services.render_download_record(render=render, request=request)
         content_type = {
             RenderFormat.PDF: "application/pdf",
+            RenderFormat.HTML: "text/html; charset=utf-8",
             RenderFormat.CSV: "text/csv; charset=utf-8",
             RenderFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         }[render.format]
+        # The HTML edition can be read in the browser (?view): a page that may show only itself.
+        view = render.format == RenderFormat.HTML and "view" in request.GET
         response = FileResponse(
-            handle, as_attachment=True, filename=render.filename, content_type=content_type
+            handle, as_attachment=not view, filename=render.filename, content_type=content_type
         )
+        if render.format == RenderFormat.HTML:
+            response["Content-Security-Policy"] = EDITION_CSP
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
         return response
@@ -796,6 +826,10 @@ def problem_url(problem: services.PublishProblem, reference: str) -> str:
         return reverse("reports:details", kwargs=ref) + f"#id_{key}"
     if part == "alert":
         return reverse("alerts:resolve", kwargs={**ref, "number": int(key)})
+    if part in ("recommendations", "facts"):
+        return reverse(f"reports:{part}", kwargs=ref)
+    if part == "cases":  # recorded on the cases: the progress page lists them
+        return reverse("cases:progress", kwargs=ref)
     if part in ("domain", "standard"):
         return reverse(f"reports:{part}", kwargs={**ref, "code": key})
     return reverse(f"reports:{part}-edit", kwargs={**ref, "pk": int(key)})

@@ -91,7 +91,8 @@ def test_the_report_page_runs_a_bounded_number_of_queries(lead, inspection, djan
     services.report_save(inspection=inspection, user=None, version=None, foreword="Hello.")
     for number in range(1, 6):
         Render.objects.create(inspection=inspection, format="pdf", number=number, status=RenderStatus.READY)
-    with django_assert_max_num_queries(30):
+    # The page builds the report once (a bounded number of queries) to list what it does not say yet.
+    with django_assert_max_num_queries(60):
         assert lead.get(url("overview", inspection)).status_code == 200
 
 

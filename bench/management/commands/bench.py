@@ -135,6 +135,13 @@ def table(r: dict) -> str:
                 f"ratio {rep['ratio']}, peak {rep['peak_rss_mb']} MB",
             )
         )
+        rows.append(
+            (
+                "Demo report, HTML edition",
+                f"{rep['edition_bytes']:,} bytes",
+                f"{rep['edition_ms']} ms (snapshot and HTML)",
+            )
+        )
     ex = r["exports"]
     rows.append(
         (
