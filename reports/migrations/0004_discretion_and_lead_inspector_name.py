@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0002_published_report'),
+        ('reports', '0003_history_of_report_texts'),
     ]
 
     operations = [

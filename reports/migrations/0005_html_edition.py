@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0003_discretion_and_lead_inspector_name'),
+        ('reports', '0004_discretion_and_lead_inspector_name'),
     ]
 
     operations = [
