@@ -640,15 +640,19 @@ def qa_queue(inspection: Inspection, *, inspector_id: str = "", category: str = 
     cases not allocated) and category; with how many wait per inspector and per category, and the cases
     returned to their inspectors. Three queries whatever the number of cases."""
     submitted = Case.objects.filter(inspection=inspection, status=CaseStatus.SUBMITTED)
-    inspectors, categories = {}, dict.fromkeys(Category.values, 0)
+    inspectors: dict[str, tuple[str, str, int]] = {}
+    categories = dict.fromkeys(Category.values, 0)
     waiting = 0
-    for row in (
-        submitted.order_by()
+    # Every inspector with a case on the inspection is a choice (0 if none of theirs waits).
+    rows = (
+        Case.objects.filter(inspection=inspection)
+        .order_by()
         .values("inspector", "inspector__first_name", "inspector__last_name", "inspector__email", "category")
-        .annotate(n=Count("pk"))
-    ):
+        .annotate(n=Count("pk", filter=Q(status=CaseStatus.SUBMITTED)))
+    )
+    for row in rows:
         key = str(row["inspector"] or "none")
-        name = f"{row['inspector__first_name']} {row['inspector__last_name']}".strip()
+        name = f"{row['inspector__first_name'] or ''} {row['inspector__last_name'] or ''}".strip()
         name = name or row["inspector__email"] or "Not allocated"
         inspectors[key] = (key, name, inspectors.get(key, (key, name, 0))[2] + row["n"])
         categories[row["category"]] += row["n"]
@@ -663,7 +667,7 @@ def qa_queue(inspection: Inspection, *, inspector_id: str = "", category: str = 
     cases = list(
         filtered.select_related("inspector")
         .annotate(
-            returns=Count("returns", distinct=True),
+            times_returned=Count("returns", distinct=True),
             comments_open=_open_comments_count(),
             out_of_scope=_count(
                 KeyQuestionAnswer.objects.filter(
@@ -686,6 +690,10 @@ def qa_queue(inspection: Inspection, *, inspector_id: str = "", category: str = 
         categories=[(value, label, categories[value]) for value, label in Category.choices],
         returned=returned,
     )
+
+
+def qa_queue_count(inspection: Inspection) -> int:
+    return Case.objects.filter(inspection=inspection, status=CaseStatus.SUBMITTED).count()
 
 
 def qa_waiting_by_inspection(user) -> list[dict]:
