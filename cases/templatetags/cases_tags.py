@@ -54,6 +54,7 @@ def kq_comments(context, key_question, heading_level=3):
         "key_question": key_question,
         "case": context.get("case"),
         "can_answer": context.get("can_answer_comments", False),
+        "can_withdraw": context.get("can_comment", False),
         "heading": f"h{heading_level}",
     }
 
