@@ -692,10 +692,6 @@ def qa_queue(inspection: Inspection, *, inspector_id: str = "", category: str = 
     )
 
 
-def qa_queue_count(inspection: Inspection) -> int:
-    return Case.objects.filter(inspection=inspection, status=CaseStatus.SUBMITTED).count()
-
-
 def qa_waiting_by_inspection(user) -> list[dict]:
     """For the home page: each inspection the user quality assures (its lead or a QA inspector) with the
     number of cases waiting for review, where any wait. One query."""

@@ -2,6 +2,7 @@ from django import template
 from django.urls import reverse
 
 from cases.presenters import shown
+from cases.selectors import answer_slug
 
 register = template.Library()
 
@@ -56,7 +57,14 @@ def kq_comments(context, key_question, heading_level=3):
         "can_answer": context.get("can_answer_comments", False),
         "can_withdraw": context.get("can_comment", False),
         "heading": f"h{heading_level}",
+        "anchor": comments_anchor(key_question.code),
     }
+
+
+@register.filter
+def comments_anchor(code: str) -> str:
+    """The id of a key question's comments on a page: kq-2-1-1-comments."""
+    return f"{answer_slug('kq', code)}-comments"
 
 
 @register.filter

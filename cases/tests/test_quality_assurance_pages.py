@@ -126,7 +126,7 @@ def test_the_queue_is_linked_from_the_inspection_page_and_the_reviewers_home_pag
             reverse("inspections:detail", kwargs={"reference": team["inspection"].reference})
         )
         assert queue in inspection_page.content.decode()
-        assert "Quality assurance: 1 case waiting for review" in words(inspection_page)
+        assert "Quality assurance: the cases waiting for your review" in words(inspection_page)
         home = client.get(reverse("home"))
         assert queue in home.content.decode()
         assert f"1 case on {team['inspection'].reference}" in words(home)
