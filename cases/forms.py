@@ -13,7 +13,7 @@ from crispy_forms_gds.layout import (
 from django import forms
 
 from . import rules
-from .models import Case, Category, Level, OffenceGroup, Oversight, YesNo
+from .models import COMMENT_MAX_LENGTH, Case, Category, Level, OffenceGroup, Oversight, YesNo
 from .selectors import KeyQuestionItem, PromptItem, StandardItem
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -189,6 +189,93 @@ class ReviewForm(forms.Form):
         if data.get("decision") == "return" and not (data.get("reason") or "").strip():
             self.add_error("reason", "Say what the inspector needs to change")
         return data
+
+
+class CommentForm(forms.Form):
+    """A reviewer's comment on a key question. The limit is shown under the box (and counted as one types)."""
+
+    text = forms.CharField(
+        label="Your comment",
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Say what the inspector should look at again. They answer it, or change their judgement.",
+        error_messages={
+            "required": "Write your comment",
+            "max_length": f"Your comment must be {COMMENT_MAX_LENGTH:,} characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, code: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = f"Your comment on key question {code}"
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.textarea("text", max_characters=COMMENT_MAX_LENGTH, label_size=Size.SMALL),
+            Submit("submit", "Add the comment"),
+        )
+
+
+class CommentAnswerForm(forms.Form):
+    """The inspector's answer to a reviewer's comment, with the comment's version the page showed."""
+
+    reply = forms.CharField(
+        label="Your answer",
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What you changed, or why your judgement stands. The reviewer sees it when you submit the case.",
+        error_messages={
+            "required": "Write your answer",
+            "max_length": f"Your answer must be {COMMENT_MAX_LENGTH:,} characters or fewer",
+        },
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.textarea("reply", max_characters=COMMENT_MAX_LENGTH, label_size=Size.SMALL),
+            "version",
+            Submit("submit", "Save your answer"),
+        )
+
+
+class WithdrawCommentForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Submit("submit", "Withdraw the comment", css_class="govuk-button--warning")
+        )
+
+
+class QaQueueFilterForm(forms.Form):
+    """The queue's filters, sent with GET: each choice says how many cases wait for it."""
+
+    inspector = forms.ChoiceField(
+        label="Inspector",
+        required=False,
+        error_messages={"invalid_choice": "Choose an inspector from the list"},
+    )
+    category = forms.ChoiceField(
+        label="Category", required=False, error_messages={"invalid_choice": "Choose a category from the list"}
+    )
+
+    def __init__(self, *args, queue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["inspector"].choices = [("", f"All inspectors ({queue.waiting})")] + [
+            (key, f"{name} ({waiting})") for key, name, waiting in queue.inspectors
+        ]
+        self.fields["category"].choices = [("", f"All categories ({queue.waiting})")] + [
+            (value, f"{label} ({waiting})") for value, label, waiting in queue.categories
+        ]
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.layout = Layout(
+            Field.select("inspector"),
+            Field.select("category"),
+            Submit("filter", "Apply the filters", css_class="govuk-button--secondary"),
+        )
 
 
 class SubmitForm(forms.Form):

@@ -1,8 +1,11 @@
 """Floor 2: the sampled cases of an inspection and the inspectors' judgements on them."""
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 
 from inspections.models import Inspection, KeyQuestion, Prompt
 
@@ -280,3 +283,81 @@ class PromptAnswer(models.Model):
 
     def __str__(self):
         return f"{self.case} {self.prompt.code}: {self.value or 'unanswered'}"
+
+
+# --- quality assurance: comments on key questions, and what each return left -------------------------
+
+# The longest comment, or answer to one, that a reviewer or inspector may write (the form and a database
+# check both hold it).
+COMMENT_MAX_LENGTH = 1000
+
+
+@pghistory.track(
+    model_name="ReviewCommentEvent",
+    obj_field=pghistory.ObjForeignKey(related_name="events"),
+)
+class ReviewComment(models.Model):
+    """A reviewer's comment on one key question of a case, and the inspector's answer to it.
+
+    A comment is answered once the inspector has written an answer, or once the judgement on its key question
+    is no longer the one the comment was made on (`judgement_when_made`): the inspector changed their mind.
+    A withdrawn comment needs no answer. A case cannot be approved while a comment is open (neither).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="review_comments")
+    key_question = models.ForeignKey(KeyQuestion, on_delete=models.PROTECT, related_name="review_comments")
+    text = models.TextField("comment")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The inspector's judgement on the key question when the comment was made ("" if none).
+    judgement_when_made = models.CharField(max_length=3, choices=AnswerValue.choices, blank=True)
+    reply = models.TextField("answer", blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    replied_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic locking of the answer: a save names the version its page showed.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["case", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(text__regex=r"\S"), name="review_comment_not_blank"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("text"), COMMENT_MAX_LENGTH), name="review_comment_length"
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("reply"), COMMENT_MAX_LENGTH),
+                name="review_comment_answer_length",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case} {self.key_question.code}: {self.text[:40]}"
+
+
+class CaseReturn(models.Model):
+    """One return of a case to its inspector, with every answer of the case as it stood at that moment.
+
+    The re-review page compares the answers now with these. A snapshot rather than a reading of the history
+    tables: the history groups an inspector's edits into bursts, and a burst may span the moment of return, so
+    only a copy taken in the return's own transaction is exact. A database trigger refuses any change to it.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="returns")
+    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    returned_at = models.DateTimeField()
+    reason = models.TextField()
+    # {"facts": {field: value}, "key_questions": {code: {field: value}}, "prompts": {code: value}}
+    answers = models.JSONField()
+
+    class Meta:
+        ordering = ["case", "-returned_at", "-pk"]
+        triggers = [pgtrigger.Protect(name="case_return_never_changed", operation=pgtrigger.Update)]
+
+    def __str__(self):
+        return f"{self.case} returned {self.returned_at:%Y-%m-%d %H:%M}"

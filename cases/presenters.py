@@ -93,3 +93,22 @@ def _problem_url(problem, case: Case) -> str:
     if len(parts) == 4:
         return f"{url}#{answer_slug('p', problem.code)}"
     return f"{url}#{answer_slug('kq', problem.code)}-{problem.field}"
+
+
+def comment_problem_links(comments, case: Case) -> list[tuple[str, str]]:
+    """(where to answer it, what to do) for each open comment of quality assurance, for the check page."""
+    return [
+        (
+            reverse(
+                "cases:comment-answer",
+                kwargs={
+                    "reference": case.inspection.reference,
+                    "case_id": case.pk,
+                    "comment_id": item.comment.pk,
+                },
+            ),
+            f"Answer the quality assurance comment on key question {item.code}",
+        )
+        for item in comments
+        if item.is_open
+    ]

@@ -16,9 +16,25 @@ from django.utils import timezone
 from inspections.models import Domain, Inspection, KeyQuestion, Prompt, Standard
 from inspections.publication import refuse_if_published
 
-from . import rules
-from .models import FACT_FIELDS, Case, CaseStatus, KeyQuestionAnswer, PromptAnswer
-from .selectors import case_assessment, case_facts, domain_key_questions
+from . import review_rules, rules
+from .models import (
+    COMMENT_MAX_LENGTH,
+    FACT_FIELDS,
+    Case,
+    CaseReturn,
+    CaseStatus,
+    KeyQuestionAnswer,
+    PromptAnswer,
+    ReviewComment,
+)
+from .selectors import (
+    answers_snapshot,
+    case_assessment,
+    case_facts,
+    comment_facts,
+    domain_key_questions,
+    review_comments,
+)
 
 # The database enforces the unique and check constraints; checking them here too would cost queries.
 CLEAN_EXCLUDE = ["case", "key_question", "updated_by"]
@@ -381,9 +397,12 @@ def case_facts_save(*, inspection: Inspection, case_id: int, user, changes: dict
 def case_submit(*, inspection: Inspection, case_id: int, user) -> Case:
     """Sends a complete case to quality assurance; refused, with every problem listed, until it is complete."""
     case = lock_case_for_writing(inspection=inspection, case_id=case_id, user=user)
-    problems = case_assessment(case).problems
+    problems = [f"{p.message}." for p in case_assessment(case).problems]
+    problems += [
+        f"{problem}." for problem in review_rules.submission_problems(comment_facts(review_comments(case)))
+    ]
     if problems:
-        raise ValidationError([f"{p.message}." for p in problems])
+        raise ValidationError(problems)
     case.status = CaseStatus.SUBMITTED
     case.submitted_at = timezone.now()
     with pghistory.context(user=user.pk):
@@ -433,6 +452,7 @@ def _lock_for_review(*, inspection: Inspection, case_id: int, user) -> Case:
 def case_approve(*, inspection: Inspection, case_id: int, user) -> Case:
     """Approves a submitted case: it is locked, and counts in the final ratings."""
     case = _lock_for_review(inspection=inspection, case_id=case_id, user=user)
+    _refuse_if_comments_open(case)
     case.status = CaseStatus.APPROVED
     case.approved_at = timezone.now()
     case.approved_by = user
@@ -448,6 +468,7 @@ def case_return(*, inspection: Inspection, case_id: int, user, reason: str) -> C
     if not reason:
         raise ValidationError({"reason": "Say what the inspector needs to change"})
     case = _lock_for_review(inspection=inspection, case_id=case_id, user=user)
+    _keep_answers_as_returned(case, user, reason)
     case.status = CaseStatus.RETURNED
     case.returned_reason = reason
     case.returned_at = timezone.now()
@@ -491,3 +512,121 @@ def standard_answers_save(*, inspection: Inspection, case_id: int, user, rows: l
         transaction.set_rollback(True)
         raise AnswersNotSaved(errors=errors, conflicts=conflicts, rows={row["slug"]: row for row in rows})
     return saved
+
+
+# --- comments on key questions at quality assurance (the rule: cases/review_rules.py) ----------------------
+
+
+def _refuse_if_comments_open(case: Case) -> None:
+    refusal = review_rules.approval_refusal(comment_facts(review_comments(case, for_update=True)))
+    if refusal:
+        raise ValidationError(refusal)
+
+
+def _keep_answers_as_returned(case: Case, user, reason: str) -> None:
+    """Keeps every answer of the case as it is at this return, for the re-review page to compare with."""
+    CaseReturn.objects.create(
+        case=case,
+        returned_by=user,
+        returned_at=timezone.now(),
+        reason=reason,
+        answers=answers_snapshot(case),
+    )
+
+
+def _clean_comment_text(text: str, *, field: str, what: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({field: f"Write your {what}"})
+    if len(text) > COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            {field: f"Your {what} must be {COMMENT_MAX_LENGTH:,} characters or fewer (it has {len(text):,})"}
+        )
+    return text
+
+
+@transaction.atomic
+def review_comment_add(*, inspection: Inspection, case_id: int, user, code: str, text: str) -> ReviewComment:
+    """A reviewer's comment on one key question of a case waiting for quality assurance."""
+    case = _lock_for_review(inspection=inspection, case_id=case_id, user=user)
+    text = _clean_comment_text(text, field="text", what="comment")
+    key_question = domain_key_questions(case).filter(code=code).first()
+    if key_question is None:
+        raise Http404(f"Key question {code} is not part of this case's assessment.")
+    judgement = (
+        KeyQuestionAnswer.objects.filter(case=case, key_question=key_question)
+        .values_list("value", flat=True)
+        .first()
+    )
+    with pghistory.context(user=user.pk):
+        return ReviewComment.objects.create(
+            case=case, key_question=key_question, text=text, author=user, judgement_when_made=judgement or ""
+        )
+
+
+def _locked_comment(case: Case, comment_id: int):
+    for item in review_comments(case, for_update=True):
+        if item.comment.pk == comment_id:
+            return item
+    raise Http404("This case has no such comment.")
+
+
+@transaction.atomic
+def review_comment_withdraw(*, inspection: Inspection, case_id: int, user, comment_id: int) -> ReviewComment:
+    """A reviewer takes back a comment nobody has answered yet (it stays in the history)."""
+    case = _lock_for_review(inspection=inspection, case_id=case_id, user=user)
+    item = _locked_comment(case, comment_id)
+    if item.state == review_rules.CommentState.WITHDRAWN:
+        raise ValidationError("This comment has already been withdrawn.")
+    if not item.is_open:
+        raise ValidationError("The inspector has answered this comment, so it can no longer be withdrawn.")
+    comment = item.comment
+    with pghistory.context(user=user.pk):
+        ReviewComment.objects.filter(pk=comment.pk).update(
+            withdrawn_at=timezone.now(), withdrawn_by=user, version=F("version") + 1
+        )
+    return comment
+
+
+ONLY_THE_INSPECTOR_ANSWERS = "Only the inspector this case is allocated to can answer a comment on it."
+
+
+def refuse_unless_may_answer(*, case: Case, user) -> None:
+    """Raises PermissionDenied, saying why, unless the user may answer comments on the case now."""
+    refuse_if_published(case.inspection, reread=False)
+    if case.inspector_id is None or case.inspector_id != user.pk:
+        raise PermissionDenied(ONLY_THE_INSPECTOR_ANSWERS)
+    if not case.is_editable:
+        raise PermissionDenied(LOCKED_MESSAGES[case.status])
+
+
+@transaction.atomic
+def review_comment_answer(
+    *, inspection: Inspection, case_id: int, user, comment_id: int, reply: str, version: int
+) -> ReviewComment:
+    """The inspector's answer to a comment (written again, it replaces the last; the history keeps both).
+
+    `version` is the comment's version the inspector's page showed: an answer from an out-of-date page is
+    refused rather than written over another."""
+    case = _lock_case(inspection=inspection, case_id=case_id)
+    refuse_unless_may_answer(case=case, user=user)
+    reply = _clean_comment_text(reply, field="reply", what="answer")
+    item = _locked_comment(case, comment_id)
+    comment = item.comment
+    if item.state == review_rules.CommentState.WITHDRAWN:
+        raise ValidationError("The reviewer has withdrawn this comment, so it needs no answer.")
+    if comment.reply == reply:
+        return comment
+    if comment.version != version:
+        raise ValidationError(
+            {
+                "reply": "This comment's answer was changed after your page was loaded, so your answer was not "
+                "saved. The answer now saved is shown above; change yours and save again if it should replace it"
+            }
+        )
+    with pghistory.context(user=user.pk):
+        ReviewComment.objects.filter(pk=comment.pk).update(
+            reply=reply, replied_by=user, replied_at=timezone.now(), version=F("version") + 1
+        )
+    comment.reply, comment.version = reply, comment.version + 1
+    return comment

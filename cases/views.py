@@ -7,27 +7,52 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from inspections.mixins import FormOnlyPageMixin, errors_onto
+from inspections.publication import refuse_if_published
 from inspections.selectors import inspection_get_for
 
-from . import services
+from . import review_rules, services
 from .case_panels import case_panels_for
-from .forms import CaseFactsForm, ReviewForm, StandardForm, SubmitForm
-from .presenters import conflict_display, facts_summary, judgements_summary, problem_links
+from .forms import (
+    CaseFactsForm,
+    CommentAnswerForm,
+    CommentForm,
+    QaQueueFilterForm,
+    ReviewForm,
+    StandardForm,
+    SubmitForm,
+    WithdrawCommentForm,
+)
+from .models import CaseStatus, Category
+from .presenters import (
+    comment_problem_links,
+    conflict_display,
+    facts_summary,
+    judgements_summary,
+    problem_links,
+)
 from .selectors import (
     HISTORY_PAGE_SIZE,
+    answer_slug,
     case_assessment,
     case_events,
     case_get_for,
     cases_allocated_to,
+    changes_since_return,
+    comment_facts,
+    comments_by_key_question,
     history_changes,
     inspection_progress,
+    last_return,
+    qa_queue,
+    review_comments,
 )
 from .services import StaleAnswer
 from .unsaved import forget_unsaved, keep_unsaved, offer_unsaved
@@ -123,6 +148,7 @@ class TaskListView(CaseMixin, TemplateView):
             can_review=not self.inspection.is_published
             and self.request.user.has_perm("inspections.quality_assure", self.inspection),
             panels=case_panels_for(self.request, self.case),
+            **comments_context(self.request.user, self.case),
             **kwargs,
         )
 
@@ -205,6 +231,7 @@ class StandardView(CaseChangeMixin, TemplateView):
             next_standard=standards[index + 1] if index + 1 < len(standards) else None,
             restored=restored,
             autosave_url=self.case_url("autosave"),
+            **comments_context(self.request.user, self.case),
             **kwargs,
         )
 
@@ -299,9 +326,11 @@ class CheckView(CaseChangeMixin, TemplateView):
 
     def get_context_data(self, form=None, **kwargs):
         assessment = case_assessment(self.case)
+        comments = review_comments(self.case)
         return super().get_context_data(
             assessment=assessment,
-            problems=problem_links(assessment.problems, self.case),
+            problems=problem_links(assessment.problems, self.case)
+            + comment_problem_links(comments, self.case),
             judgements=judgements_summary(self.case),
             form=form or SubmitForm(),
             **kwargs,
@@ -330,11 +359,24 @@ class ReviewView(CaseMixin, TemplateView):
         super().load(**kwargs)
 
     def get_context_data(self, form=None, **kwargs):
+        assessment = case_assessment(self.case)
+        comments = review_comments(self.case)
+        own_case = self.case.inspector_id == self.request.user.pk
+        reviewable = self.case.status == CaseStatus.SUBMITTED and not self.inspection.is_published
+        case_return = last_return(self.case)
         return super().get_context_data(
-            assessment=case_assessment(self.case),
+            assessment=assessment,
             judgements=judgements_summary(self.case),
             form=form or ReviewForm(),
-            own_case=self.case.inspector_id == self.request.user.pk,
+            own_case=own_case,
+            can_comment=reviewable and not own_case,
+            review_comments=comments_by_key_question(comments),
+            open_comments=[item for item in comments if item.is_open],
+            approval_refusal=review_rules.approval_refusal(comment_facts(comments)),
+            case_return=case_return,
+            changes=changes_since_return(assessment, case_return)
+            if self.case.status == CaseStatus.SUBMITTED
+            else None,
             **kwargs,
         )
 
@@ -353,7 +395,7 @@ class ReviewView(CaseMixin, TemplateView):
         except ValidationError as error:
             form.add_error(None, error)
             return self.render_to_response(self.get_context_data(form=form))
-        return redirect(reverse("cases:progress", kwargs={"reference": self.inspection.reference}))
+        return redirect(reverse("cases:qa-queue", kwargs={"reference": self.inspection.reference}))
 
 
 class HistoryView(CaseMixin, TemplateView):
@@ -362,3 +404,211 @@ class HistoryView(CaseMixin, TemplateView):
     def get_context_data(self, **kwargs):
         page = Paginator(case_events(self.case), HISTORY_PAGE_SIZE).get_page(self.request.GET.get("page"))
         return super().get_context_data(page=page, changes=history_changes(list(page.object_list)), **kwargs)
+
+
+# --- quality assurance: the queue and comments on key questions ------------------------------------------
+
+
+def comments_context(user, case) -> dict:
+    """What the task list and a standard's page need to show the reviewers' comments beside each key
+    question (cases/includes/kq_comments.html): one query."""
+    comments = review_comments(case)
+    return {
+        "review_comments": comments_by_key_question(comments),
+        "review_comment_list": comments,
+        "can_answer_comments": case.inspector_id == user.pk
+        and case.is_editable
+        and not case.inspection.is_published,
+    }
+
+
+ONLY_REVIEWERS = "Only the lead inspector or a quality assurance inspector can review cases."
+
+
+class QaQueueView(InspectionMixin, TemplateView):
+    """The cases waiting for quality assurance, oldest first, filtered by inspector and category (GET)."""
+
+    template_name = "cases/qa_queue.html"
+
+    def load(self, **kwargs) -> None:
+        if not self.request.user.has_perm("inspections.quality_assure", self.inspection):
+            raise PermissionDenied(ONLY_REVIEWERS)
+
+    def get_context_data(self, **kwargs):
+        inspector, category = self.request.GET.get("inspector", ""), self.request.GET.get("category", "")
+        # Values the form will refuse filter nothing (the form says what was wrong).
+        inspector = inspector if inspector == "none" or (inspector.isdigit() and len(inspector) < 19) else ""
+        category = category if category in Category.values else ""
+        queue = qa_queue(self.inspection, inspector_id=inspector, category=category)
+        form = QaQueueFilterForm(self.request.GET or None, queue=queue)
+        if form.is_bound:
+            form.is_valid()
+        return super().get_context_data(
+            queue=queue,
+            form=form,
+            filtered=bool(inspector or category),
+            can_review=not self.inspection.is_published,
+            **kwargs,
+        )
+
+
+class ReviewerPageMixin(CaseMixin):
+    """A page of quality assurance that changes a case (a comment, or its withdrawal): for the lead or a QA
+    inspector, not on their own case, while the case waits for review. A GET once the inspection is published
+    goes to the review page (FormOnlyPageMixin)."""
+
+    def published_url(self) -> str:
+        return self.case_url("review")
+
+    def check(self) -> None:
+        user = self.request.user
+        if not user.has_perm("inspections.quality_assure", self.inspection):
+            raise PermissionDenied(ONLY_REVIEWERS)
+        if self.case.inspector_id == user.pk:
+            raise PermissionDenied(
+                "You assessed this case, so another member of the team must quality assure it."
+            )
+        if self.case.status != CaseStatus.SUBMITTED:
+            raise PermissionDenied(
+                "This case is not waiting for quality assurance: it is "
+                f"{self.case.get_status_display().lower()}, so its comments cannot be changed."
+            )
+
+    def get(self, request, *args, **kwargs):
+        self.check()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        refuse_if_published(self.inspection, reread=False)
+        self.check()
+        form = self.make_form(request.POST)
+        if form.is_valid():
+            try:
+                message, url = self.perform(form)
+            except ValidationError as error:
+                errors_onto(form, error)
+            else:
+                messages.success(request, message)
+                return redirect(url)
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def key_question_anchor(self, code: str) -> str:
+        return f"{self.case_url('review')}#{answer_slug('kq', code)}"
+
+
+class CommentAddView(ReviewerPageMixin, FormOnlyPageMixin, TemplateView):
+    template_name = "cases/comment_add.html"
+
+    def load(self, **kwargs) -> None:
+        super().load(**kwargs)
+        assessment = case_assessment(self.case)
+        for kq in assessment.key_questions:
+            if kq.key_question.code == kwargs["code"]:
+                self.kq = kq
+                return
+        raise Http404(f"Key question {kwargs['code']} is not part of this case's assessment.")
+
+    def make_form(self, data=None):
+        return CommentForm(data, code=self.kq.key_question.code)
+
+    def get_context_data(self, form=None, **kwargs):
+        comments = comments_by_key_question(review_comments(self.case)).get(self.kq.key_question.pk, [])
+        return super().get_context_data(
+            form=form or self.make_form(), kq=self.kq, comments=comments, **kwargs
+        )
+
+    def perform(self, form):
+        code = self.kq.key_question.code
+        services.review_comment_add(
+            inspection=self.inspection,
+            case_id=self.case.pk,
+            user=self.request.user,
+            code=code,
+            text=form.cleaned_data["text"],
+        )
+        return (
+            f"Your comment on key question {code} has been added. The inspector can answer it once you "
+            "return the case.",
+            self.key_question_anchor(code),
+        )
+
+
+class CommentPageMixin:
+    def load(self, **kwargs) -> None:
+        super().load(**kwargs)
+        for item in review_comments(self.case):
+            if item.comment.pk == kwargs["comment_id"]:
+                self.item = item
+                return
+        raise Http404("This case has no such comment.")
+
+
+class CommentWithdrawView(CommentPageMixin, ReviewerPageMixin, FormOnlyPageMixin, TemplateView):
+    template_name = "cases/comment_withdraw.html"
+
+    def make_form(self, data=None):
+        return WithdrawCommentForm(data)
+
+    def get_context_data(self, form=None, **kwargs):
+        return super().get_context_data(form=form or self.make_form(), item=self.item, **kwargs)
+
+    def perform(self, form):
+        services.review_comment_withdraw(
+            inspection=self.inspection,
+            case_id=self.case.pk,
+            user=self.request.user,
+            comment_id=self.item.comment.pk,
+        )
+        return (
+            f"Your comment on key question {self.item.code} has been withdrawn.",
+            self.key_question_anchor(self.item.code),
+        )
+
+
+class CommentAnswerView(CommentPageMixin, CaseMixin, FormOnlyPageMixin, TemplateView):
+    """The inspector answers a reviewer's comment (or goes to change the judgement instead)."""
+
+    template_name = "cases/comment_answer.html"
+
+    def published_url(self) -> str:
+        return self.standard_anchor()
+
+    def standard_anchor(self) -> str:
+        kq = self.item.comment.key_question
+        return f"{self.case_url('standard', code=kq.standard.code)}#{answer_slug('kq', kq.code)}"
+
+    def get(self, request, *args, **kwargs):
+        services.refuse_unless_may_answer(case=self.case, user=request.user)
+        return super().get(request, *args, **kwargs)
+
+    def make_form(self, data=None):
+        return CommentAnswerForm(
+            data, initial={"reply": self.item.comment.reply, "version": self.item.comment.version}
+        )
+
+    def get_context_data(self, form=None, **kwargs):
+        return super().get_context_data(
+            form=form or self.make_form(), item=self.item, standard_url=self.standard_anchor(), **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        services.refuse_unless_may_answer(case=self.case, user=request.user)
+        form = self.make_form(request.POST)
+        if form.is_valid():
+            try:
+                services.review_comment_answer(
+                    inspection=self.inspection,
+                    case_id=self.case.pk,
+                    user=request.user,
+                    comment_id=self.item.comment.pk,
+                    reply=form.cleaned_data["reply"],
+                    version=form.cleaned_data["version"],
+                )
+            except ValidationError as error:
+                errors_onto(form, error)
+            else:
+                messages.success(
+                    request, f"Your answer to the comment on key question {self.item.code} has been saved."
+                )
+                return redirect(self.standard_anchor())
+        return self.render_to_response(self.get_context_data(form=form))

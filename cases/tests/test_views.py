@@ -465,8 +465,6 @@ def test_the_inspection_page_links_to_the_assessment(client, team, court_case):
         f'href="{reverse("cases:my-cases", kwargs={"reference": team["inspection"].reference})}">Assess your cases'
         in page
     )
-    assert "waiting for your quality assurance" not in page
+    assert "waiting for your review" not in page
     client.force_login(team["lead"])
-    assert "Progress of the case assessments</a>, and the cases waiting for your quality assurance" in text(
-        client.get(inspection_url)
-    )
+    assert "Quality assurance: the cases waiting for your review</a>" in text(client.get(inspection_url))
