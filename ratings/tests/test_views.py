@@ -134,6 +134,23 @@ def test_a_refused_change_is_explained_on_the_form(client, open_inspection, team
     assert not PanelDecision.objects.exists()
 
 
+def test_the_panel_page_says_which_move_each_trigger_permits_and_refuses_the_rest(
+    client, open_inspection, team
+):
+    client.force_login(team["panel"])
+    target = url("panel-decision", open_inspection, standard="2.1")
+    html = client.get(target).content.decode()
+    assert "Permits a move to &#x27;Requires improvement&#x27;." in html
+    response = client.post(target, {"rating": "outstanding", "key_question": "2.1.2", "rationale": "Strong."})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        "No discretion trigger of 2.1 permits moving &#x27;Good&#x27; to &#x27;Outstanding&#x27;: The "
+        "near-boundary trigger permits a move to &#x27;Requires improvement&#x27; only." in html
+    )
+    assert not PanelDecision.objects.exists()
+
+
 def test_a_stale_form_is_refused(client, open_inspection, team):
     client.force_login(team["panel"])
     target = url("panel-decision", open_inspection, standard="2.1")
