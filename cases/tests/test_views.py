@@ -102,8 +102,17 @@ def test_autosave_answers_with_the_new_version_and_the_prompts_it_set(client, te
     first = autosave(client, court_case, kind="prompt", code="2.2.2.a", version=0, fields={"value": "yes"})
     assert first.status_code == 200
     assert first.json()["version"] == 1
+    asked = autosave(client, court_case, kind="key_question", code="2.2.2", version=0, fields={"value": "na"})
+    assert asked.status_code == 400
+    assert asked.json()["error"] == "clears_prompts" and asked.json()["prompts"] == ["2.2.2.a"]
     cascade = autosave(
-        client, court_case, kind="key_question", code="2.2.2", version=0, fields={"value": "na"}
+        client,
+        court_case,
+        kind="key_question",
+        code="2.2.2",
+        version=0,
+        fields={"value": "na"},
+        confirm_clear_prompts=True,
     )
     assert cascade.json()["prompts"] == {"2.2.2.a": 2, "2.2.2.b": 1, "2.2.2.c": 1, "2.2.2.d": 1}
 
@@ -116,7 +125,9 @@ def test_a_stale_autosave_is_409_with_the_other_persons_name_and_answer(client, 
     answer = response.json()
     assert answer["updated_by"] == str(team["lead"])
     assert answer["values"] == {"value": "no"}
-    assert answer["current"] == [{"label": "Answer", "text": "No"}]
+    assert answer["current"][0] == {"label": "Answer", "text": "No"}
+    assert answer["current"][-1]["label"] == "Changed by"
+    assert answer["current"][-1]["text"].startswith(f"{team['lead']} at ")
     assert answer["version"] == 1
     assert f"{team['lead']} changed this" in answer["message"]
 
@@ -205,6 +216,12 @@ def test_a_stale_page_shows_the_other_persons_change_saves_nothing_and_a_second_
     )  # the inspector's choice kept
     assert not PromptAnswer.objects.filter(case=court_case, prompt__code="2.1.1.a").exists()
     again = form_data(response)
+    # Saving again without choosing replaces nothing; choosing "replace their answer with mine" does.
+    still = client.post(url("standard", court_case, code="2.1"), again)
+    assert f"{team['lead']} changed this" in text(still)
+    assert PromptAnswer.objects.get(case=court_case, prompt__code="2.1.1.b").value == "no"
+    again = form_data(still)
+    again["p-2-1-1-b-resolve"] = "mine"
     client.post(url("standard", court_case, code="2.1"), again)
     assert PromptAnswer.objects.get(case=court_case, prompt__code="2.1.1.b").value == "yes"
     assert PromptAnswer.objects.get(case=court_case, prompt__code="2.1.1.a").value == "yes"
@@ -391,6 +408,7 @@ def test_the_inspector_cannot_review_their_own_case(client, team, court_case):
 def test_the_history_page_lists_changes_newest_first_and_cannot_be_changed(client, team, court_case):
     client.force_login(team["inspector"])
     autosave(client, court_case, kind="prompt", code="2.1.1.a", version=0, fields={"value": "yes"})
+    client.force_login(team["lead"])  # another person: another burst
     autosave(client, court_case, kind="prompt", code="2.1.1.a", version=1, fields={"value": "no"})
     page = text(client.get(url("history", court_case)))
     newer = page.index(

@@ -33,8 +33,8 @@ from ratings.rules import (
     overall_band,
     overall_compute,
     panel_change_check,
-    permitted_ratings,
     percent,
+    permitted_ratings,
     rating_score,
     standard_compute,
 )
@@ -490,7 +490,7 @@ def test_cheshire_2_1_at_68_percent_may_not_be_moved_to_outstanding():
 
 
 def test_each_trigger_says_which_move_it_permits():
-    near, one_case = cheshire("2.4").triggers
+    near, _one_case = cheshire("2.4").triggers
     assert near.permitted_move == "Permits a move to 'Requires improvement'."
     (_, small) = cheshire("3.4").triggers
     assert small.permits == (GOOD,)
@@ -705,7 +705,9 @@ def test_no_permitted_move_goes_away_from_a_triggering_boundary(pairs):
                 assert moves_up == (lowest < boundary)
             if trigger.kind == ONE_CASE:
                 ways = {
-                    reference_rating([(y + step, n) if i == index else (y, n) for i, (y, n) in enumerate(pairs)])
+                    reference_rating(
+                        [(y + step, n) if i == index else (y, n) for i, (y, n) in enumerate(pairs)]
+                    )
                     for index, step in reference_one_case_changes(pairs)
                 }
                 up = RATING_SCORES[rating] > RATING_SCORES[computed]

@@ -116,11 +116,13 @@ def test_a_change_of_two_bands_is_refused(open_cheshire, panel_member):
 
 
 def test_a_change_names_its_key_question_and_gives_reasons(open_cheshire, panel_member):
-    assert errors_of(decide, inspection=open_cheshire, user=panel_member, standard="2.2", rating="good") == {
+    assert errors_of(
+        decide, inspection=open_cheshire, user=panel_member, standard="2.2", rating="inadequate"
+    ) == {
         "key_question": [
             "A change of rating must name the key question of 2.2 that carries the asterisk: 2.2.1, 2.2.2 or 2.2.3."
         ],
-        "rationale": ["Give the panel's reasons for rating 2.2 'Good'."],
+        "rationale": ["Give the panel's reasons for rating 2.2 'Inadequate'."],
     }
     assert errors_of(
         decide,
