@@ -39,7 +39,8 @@ class PanelDecisionForm(forms.Form):
             computed = standard.computed_rating
             rating.choices = _rating_choices(computed, "The computed rating: choose it to confirm.")
             rating.help_text = (
-                "Confirm the computed rating, or change it by one band where a discretion trigger holds."
+                "Confirm the computed rating, or change it by one band where a discretion trigger holds, in the "
+                "direction that trigger permits."
                 if computed
                 else "No key question has an applicable case, so there is no computed rating: the panel rates it."
             )
