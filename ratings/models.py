@@ -80,7 +80,7 @@ class DomainOneDraft(models.Model):
     rating = models.CharField(max_length=24, choices=Rating.choices, blank=True)
     rationale = models.TextField(blank=True)
     # Key question code -> the rationale written for it so far.
-    key_question_rationales = models.JSONField(default=dict)
+    key_question_rationales = models.JSONField(default=dict, blank=True)
     saved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('rating', models.CharField(blank=True, choices=[('inadequate', 'Inadequate'), ('requires_improvement', 'Requires improvement'), ('good', 'Good'), ('outstanding', 'Outstanding')], max_length=24)),
                 ('rationale', models.TextField(blank=True)),
-                ('key_question_rationales', models.JSONField(default=dict)),
+                ('key_question_rationales', models.JSONField(blank=True, default=dict)),
                 ('saved_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('version', models.PositiveIntegerField(default=1)),
                 ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='domain_one_drafts', to='inspections.inspection')),
