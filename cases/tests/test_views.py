@@ -117,7 +117,9 @@ def test_autosave_answers_with_the_new_version_and_the_prompts_it_set(client, te
     assert cascade.json()["prompts"] == {"2.2.2.a": 2, "2.2.2.b": 1, "2.2.2.c": 1, "2.2.2.d": 1}
 
 
-def test_autosave_gives_a_fresh_token_and_who_is_signed_in_to_the_team_only(client, team, court_case, make_user):
+def test_autosave_gives_a_fresh_token_and_who_is_signed_in_to_the_team_only(
+    client, team, court_case, make_user
+):
     """After signing in again in another tab the page's CSRF token is out of date: autosave fetches this."""
     assert client.get(url("autosave", court_case)).status_code == 401
     client.force_login(team["inspector"])

@@ -436,3 +436,17 @@ def test_confirming_every_untriggered_rating_leaves_the_triggered_and_the_decide
         assert standard.decision.rating == standard.computed_rating
     assert ratings.standard("2.2").decision.rating == "inadequate"
     assert services.panel_confirm_untriggered(inspection=inspection, decided_by=panel_member) == []
+
+
+def test_drafts_and_confirming_all_are_refused_once_published(open_cheshire, lead_inspector, panel_member):
+    from django.core.exceptions import PermissionDenied
+    from django.utils import timezone
+
+    from inspections.models import Inspection
+
+    Inspection.objects.filter(pk=open_cheshire.pk).update(published_at=timezone.now())
+    with pytest.raises(PermissionDenied, match="published"):
+        draft(open_cheshire, lead_inspector, rating="good")
+    with pytest.raises(PermissionDenied, match="published"):
+        services.panel_confirm_untriggered(inspection=open_cheshire, decided_by=panel_member)
+    assert not DomainOneDraft.objects.exists()
