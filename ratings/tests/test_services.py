@@ -413,7 +413,7 @@ def test_proposing_removes_the_draft(open_cheshire, lead_inspector):
         standard_code="1.2",
         rating="good",
         rationale="Staff are supported.",
-        key_question_rationales={code: "Seen." for code in ("1.2.1", "1.2.2", "1.2.3", "1.2.4")},
+        key_question_rationales=dict.fromkeys(("1.2.1", "1.2.2", "1.2.3", "1.2.4"), "Seen."),
         proposed_by=lead_inspector,
     )
     assert not DomainOneDraft.objects.exists()
