@@ -349,11 +349,20 @@ class StandardForm(UnsavedAuthorMixin):
             for name in ("rationale", "out_of_scope_reason", "quote"):
                 self.fields[f"{slug}-{name}"] = forms.CharField(required=False)
             self.fields[f"{slug}-good_practice"] = forms.BooleanField(required=False)
+            # Answering not applicable over answered prompts: the inspector's "yes, set them to not applicable".
+            self.fields[f"{slug}-clear_prompts"] = forms.BooleanField(required=False)
+        self.confirmations: dict[str, str] = {}
 
     def _add_row(self, kind, code, slug, values, version):
         self.rows.append((kind, code, slug))
         self.fields[f"{slug}-version"] = forms.IntegerField(min_value=0, initial=version)
         self.fields[f"{slug}-was"] = forms.CharField(initial=fingerprint(values), required=False)
+        # After a conflict: the version of the other person's answer, and the inspector's choice.
+        self.fields[f"{slug}-theirs_version"] = forms.IntegerField(min_value=0, required=False)
+        self.fields[f"{slug}-resolve"] = forms.ChoiceField(
+            choices=[("", ""), ("theirs", "Keep their answer"), ("mine", "Replace their answer with mine")],
+            required=False,
+        )
 
     def row_values(self, kind: str, slug: str) -> dict:
         data = self.cleaned_data
@@ -373,16 +382,29 @@ class StandardForm(UnsavedAuthorMixin):
         changed = []
         for kind, code, slug in self.rows:
             values = self.row_values(kind, slug)
-            if fingerprint(values) != self.cleaned_data[f"{slug}-was"]:
-                changed.append(
-                    {
-                        "kind": kind,
-                        "code": code,
-                        "slug": slug,
-                        "values": values,
-                        "version": self.cleaned_data[f"{slug}-version"],
-                    }
-                )
+            if fingerprint(values) == self.cleaned_data[f"{slug}-was"]:
+                continue
+            version = self.cleaned_data[f"{slug}-version"]
+            # After a conflict nothing of this answer is saved until the inspector chooses: keeping theirs
+            # leaves it as it is; replacing it sends ours on the version of theirs that the page showed.
+            resolve, theirs = (
+                self.cleaned_data[f"{slug}-resolve"],
+                self.cleaned_data[f"{slug}-theirs_version"],
+            )
+            if resolve == "theirs":
+                continue
+            if resolve == "mine" and theirs is not None:
+                version = theirs
+            changed.append(
+                {
+                    "kind": kind,
+                    "code": code,
+                    "slug": slug,
+                    "values": values,
+                    "version": version,
+                    "clear_prompts": self.cleaned_data.get(f"{slug}-clear_prompts", False),
+                }
+            )
         return sorted(changed, key=lambda row: row["kind"] != "key_question")
 
     def sections(self) -> list[dict]:
@@ -416,18 +438,26 @@ class StandardForm(UnsavedAuthorMixin):
             shown = {**saved, "version": version, "was": fingerprint(saved)}
         shown["errors"] = self.row_errors.get(slug, [])
         shown["conflict"] = self.conflicts.get(slug)
+        shown["confirm"] = self.confirmations.get(slug)
         return shown
 
     def refuse(self, slug: str, message: str) -> None:
         self.row_errors.setdefault(slug, []).append(message)
 
     def show_conflict(self, slug: str, conflict: dict, values: dict, version: int) -> None:
-        """Keeps the inspector's values in the page, says what the other person saved, and takes the new
-        version so that saving again (having seen it) replaces their answer."""
-        self.conflicts[slug] = conflict
+        """Keeps the inspector's values in the page and says what the other person saved, with the choice
+        to keep theirs or replace it. The page keeps the version it was loaded with, so saving again
+        without choosing replaces nothing; the version of theirs goes with the choice."""
+        self.conflicts[slug] = {**conflict, "slug": slug}
         self.data = self.data.copy()
-        self.data[f"{slug}-version"] = version
-        self.data[f"{slug}-was"] = fingerprint(values)
+        self.data[f"{slug}-theirs_version"] = version
+        self.data.pop(f"{slug}-resolve", None)
+
+    def ask_to_clear_prompts(self, slug: str, message: str) -> None:
+        """Answering not applicable would replace answered prompts: the page asks first."""
+        self.confirmations[slug] = message
+        self.data = self.data.copy()
+        self.data.pop(f"{slug}-clear_prompts", None)
 
     @property
     def problems(self) -> list[tuple[str, str]]:
@@ -439,6 +469,8 @@ class StandardForm(UnsavedAuthorMixin):
         problems = [
             (f"#{slug}", message) for slug, messages in self.row_errors.items() for message in messages
         ]
+        for slug, message in self.confirmations.items():
+            problems.append((f"#{slug}-clear_prompts", message))
         for slug, conflict in self.conflicts.items():
             problems.append(
                 (

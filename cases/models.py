@@ -228,13 +228,32 @@ class Case(models.Model):
         return self.status in EDITABLE_STATUSES
 
 
+# History of answers records edits, not keystrokes (autosave saves every pause in typing). An editing burst is
+# one person's run of saves to one answer, each within HISTORY_BURST of the one before. The history tables
+# are append-only (PGHISTORY_APPEND_ONLY), so a burst cannot be written and then rewritten; instead the
+# answer row itself is the open burst, and the database appends the burst's final state (the OLD row) when
+# the next burst begins: another person saves it, or the same person after a pause of HISTORY_BURST. The
+# history of an answer is then its appended states, oldest first, followed by the answer as it is now
+# (cases.selectors.answer_history); each step between two states is one burst, keeping its first "from" and
+# last "to". Within a burst, a save writes no history row at all, so coalescing makes saving cheaper.
+HISTORY_BURST = "10 minutes"
+BURST_ENDS = pghistory.Condition(
+    'OLD."updated_by_id" IS DISTINCT FROM NEW."updated_by_id" '
+    f'OR NEW."updated_at" > OLD."updated_at" + interval \'{HISTORY_BURST}\''
+)
+
+
+def _burst_tracker():
+    return pghistory.UpdateEvent("burst", row=pghistory.Old, condition=BURST_ENDS)
+
+
 class AnswerValue(models.TextChoices):
     YES = "yes", "Yes"
     NO = "no", "No"
     NOT_APPLICABLE = "na", "Not applicable"
 
 
-@pghistory.track()
+@pghistory.track(_burst_tracker())
 class KeyQuestionAnswer(models.Model):
     """The inspector's summary judgement on a key question for one case (never derived from the prompts)."""
 
@@ -263,7 +282,7 @@ class KeyQuestionAnswer(models.Model):
         return f"{self.case} {self.key_question.code}: {self.value or 'unanswered'}"
 
 
-@pghistory.track()
+@pghistory.track(_burst_tracker())
 class PromptAnswer(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="prompt_answers")
     prompt = models.ForeignKey(Prompt, on_delete=models.PROTECT, related_name="answers")

@@ -39,7 +39,14 @@ def conflict_display(stale: StaleAnswer, *, kind: str, fields=()) -> dict:
         labels = {f.name: str(f.verbose_name).capitalize() for f in Case._meta.fields}
     else:
         labels = ANSWER_FIELD_LABELS
-    shown_fields = [name for name in stale.current if name in fields or (name == "value" and kind != "facts")]
+    if kind == "key_question":
+        # Their whole answer (judgement, rationale, reason, quote, good practice), whatever field ours touched:
+        # a person deciding whether to replace it must see all of it.
+        shown_fields = list(stale.current)
+    else:
+        shown_fields = [
+            name for name in stale.current if name in fields or (name == "value" and kind != "facts")
+        ]
     return {
         "message": f"{stale.updated_by} changed this at {when}, after your page was loaded, so your change "
         "was not saved. Their answer is below.",
@@ -49,7 +56,8 @@ def conflict_display(stale: StaleAnswer, *, kind: str, fields=()) -> dict:
         "values": {name: _as_in_form(value, kind) for name, value in stale.current.items()},
         "current": [
             {"label": labels.get(name, name), "text": shown(stale.current[name])} for name in shown_fields
-        ],
+        ]
+        + [{"label": "Changed by", "text": f"{stale.updated_by} at {when}"}],
     }
 
 

@@ -238,6 +238,35 @@ def _check_version(answer, version: int, changes: dict) -> None:
     )
 
 
+class PromptsWouldBeCleared(ValidationError):
+    """Answering a key question not applicable would set prompts the inspector has answered yes or no to not
+    applicable: nothing is written until they say so (`clear_prompts=True`)."""
+
+    def __init__(self, key_question: str, prompts: list[str]):
+        self.prompts = prompts
+        codes = ", ".join(prompts)
+        super().__init__(
+            f"Answering {key_question} not applicable sets its prompts to not applicable too, and you have "
+            f"answered {codes}. Their answers would be replaced: say whether to go ahead, or choose another "
+            "answer.",
+            code="clears_prompts",
+        )
+
+
+def _refuse_clearing_answered_prompts(*, case: Case, key_question: KeyQuestion) -> None:
+    """Raises PromptsWouldBeCleared if any prompt of the key question is answered yes or no (one query, made
+    only when a key question is being answered not applicable)."""
+    answered = list(
+        PromptAnswer.objects.filter(
+            case=case, prompt__key_question=key_question, value__in=[rules.YES, rules.NO]
+        )
+        .order_by("prompt__order", "prompt__code")
+        .values_list("prompt__code", flat=True)
+    )
+    if answered:
+        raise PromptsWouldBeCleared(key_question.code, answered)
+
+
 def _blank(name: str):
     return False if name == "good_practice" else ""
 
@@ -314,12 +343,20 @@ def _clean_key_question_changes(key_question: KeyQuestion, case: Case, changes: 
 
 @transaction.atomic
 def key_question_answer_save(
-    *, inspection: Inspection, case_id: int, user, code: str, changes: dict, version: int
+    *,
+    inspection: Inspection,
+    case_id: int,
+    user,
+    code: str,
+    changes: dict,
+    version: int,
+    clear_prompts: bool = False,
 ) -> Saved:
     """Saves the inspector's judgement on one key question of a case: any of its value, rationale, reason
     for being out of scope, quote for the report and good practice flag.
 
-    Answering not applicable sets every prompt of the key question to not applicable as well.
+    Answering not applicable sets every prompt of the key question to not applicable as well; if some are
+    answered yes or no, only with `clear_prompts` (else PromptsWouldBeCleared, and nothing is written).
     """
     case = lock_case_for_writing(inspection=inspection, case_id=case_id, user=user)
     key_question = _with_answer(domain_key_questions(case), case, KeyQuestionAnswer).filter(code=code).first()
@@ -332,6 +369,8 @@ def key_question_answer_save(
         changes = {name: value for name, value in changes.items() if getattr(answer, name) != value}
     if not changes:
         return Saved(version=answer.version if answer else 0, changed=False)
+    if changes.get("value") == rules.NA and not clear_prompts:
+        _refuse_clearing_answered_prompts(case=case, key_question=key_question)
     with pghistory.context(user=user.pk):
         if answer is None:
             answer = KeyQuestionAnswer(case=case, key_question=key_question, updated_by=user, **changes)
@@ -484,10 +523,11 @@ def case_return(*, inspection: Inspection, case_id: int, user, reason: str) -> C
 class AnswersNotSaved(Exception):
     """Some answers of a page were refused; none of the page was saved."""
 
-    def __init__(self, *, errors: dict, conflicts: dict, rows: dict):
+    def __init__(self, *, errors: dict, conflicts: dict, rows: dict, confirmations: dict | None = None):
         self.errors = errors  # slug -> message
         self.conflicts = conflicts  # slug -> StaleAnswer
         self.rows = rows  # slug -> the row as given
+        self.confirmations = confirmations or {}  # slug -> PromptsWouldBeCleared
         super().__init__("Some answers were refused; none of the page was saved.")
 
 
@@ -496,21 +536,35 @@ def standard_answers_save(*, inspection: Inspection, case_id: int, user, rows: l
     """Saves the answers a standard's page changed, all or none. Each row is a dict with kind
     ("prompt" or "key_question"), code, slug (the page's id for it), values and the version the page showed.
     Key questions come first, so that a prompt is checked against its key question's new answer."""
-    saved, errors, conflicts = [], {}, {}
+    saved, errors, conflicts, confirmations = [], {}, {}, {}
     for row in rows:
         common = {"inspection": inspection, "case_id": case_id, "user": user, "version": row["version"]}
         try:
             if row["kind"] == "prompt":
                 saved.append(prompt_answer_save(code=row["code"], value=row["values"]["value"], **common))
             else:
-                saved.append(key_question_answer_save(code=row["code"], changes=row["values"], **common))
+                saved.append(
+                    key_question_answer_save(
+                        code=row["code"],
+                        changes=row["values"],
+                        clear_prompts=row.get("clear_prompts", False),
+                        **common,
+                    )
+                )
         except StaleAnswer as stale:
             conflicts[row["slug"]] = stale
+        except PromptsWouldBeCleared as question:
+            confirmations[row["slug"]] = question
         except ValidationError as error:
             errors[row["slug"]] = " ".join(error.messages)
-    if errors or conflicts:
+    if errors or conflicts or confirmations:
         transaction.set_rollback(True)
-        raise AnswersNotSaved(errors=errors, conflicts=conflicts, rows={row["slug"]: row for row in rows})
+        raise AnswersNotSaved(
+            errors=errors,
+            conflicts=conflicts,
+            rows={row["slug"]: row for row in rows},
+            confirmations=confirmations,
+        )
     return saved
 
 

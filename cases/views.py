@@ -8,6 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -42,13 +43,12 @@ from .selectors import (
     HISTORY_PAGE_SIZE,
     answer_slug,
     case_assessment,
-    case_events,
     case_get_for,
+    case_history,
     cases_allocated_to,
     changes_since_return,
     comment_facts,
     comments_by_key_question,
-    history_changes,
     inspection_progress,
     last_return,
     qa_queue,
@@ -248,6 +248,8 @@ class StandardView(CaseChangeMixin, TemplateView):
         except services.AnswersNotSaved as refused:
             for slug, message in refused.errors.items():
                 form.refuse(slug, message)
+            for slug, question in refused.confirmations.items():
+                form.ask_to_clear_prompts(slug, " ".join(question.messages))
             for slug, stale in refused.conflicts.items():
                 row = refused.rows[slug]
                 theirs = [name for name, value in row["values"].items() if stale.current.get(name) != value]
@@ -265,7 +267,15 @@ class AutosaveView(View):
     Answers 401 once the session has ended, so the page can keep the change and send it after signing in.
     """
 
-    http_method_names = ["post"]
+    http_method_names = ["get", "post"]
+
+    def get(self, request, reference, case_id):
+        """A fresh CSRF token for the page, and who is signed in: after signing in again in another tab, the
+        page's token is out of date, so autosave fetches this and sends the change again once."""
+        if not request.user.is_authenticated:
+            return JsonResponse({"error": "signed_out"}, status=401)
+        case_get_for(inspection=inspection_get_for(request.user, reference), case_id=case_id)
+        return JsonResponse({"csrf_token": get_token(request), "user": request.user.pk})
 
     def post(self, request, reference, case_id):
         if not request.user.is_authenticated:
@@ -288,13 +298,21 @@ class AutosaveView(View):
                 return JsonResponse(
                     {"error": "invalid", "message": "The change could not be read."}, status=400
                 )
-            saved = self.save(request, inspection, case_id, kind, change.get("code", ""), version, fields)
+            clear_prompts = change.get("confirm_clear_prompts") is True
+            saved = self.save(
+                request, inspection, case_id, kind, change.get("code", ""), version, fields, clear_prompts
+            )
         except StaleAnswer as stale:
             return JsonResponse(
                 {"error": "stale", **conflict_display(stale, kind=kind, fields=fields)}, status=409
             )
         except PermissionDenied as denied:
             return JsonResponse({"error": "forbidden", "message": str(denied)}, status=403)
+        except services.PromptsWouldBeCleared as question:
+            return JsonResponse(
+                {"error": "clears_prompts", "message": question.messages[0], "prompts": question.prompts},
+                status=400,
+            )
         except ValidationError as error:
             return JsonResponse({"error": "invalid", "message": " ".join(error.messages)}, status=400)
         return JsonResponse(
@@ -306,12 +324,14 @@ class AutosaveView(View):
             }
         )
 
-    def save(self, request, inspection, case_id, kind, code, version, fields):
+    def save(self, request, inspection, case_id, kind, code, version, fields, clear_prompts=False):
         common = {"inspection": inspection, "case_id": case_id, "user": request.user, "version": version}
         if kind == "prompt" and set(fields) == {"value"}:
             return services.prompt_answer_save(code=code, value=fields["value"], **common)
         if kind == "key_question":
-            return services.key_question_answer_save(code=code, changes=fields, **common)
+            return services.key_question_answer_save(
+                code=code, changes=fields, clear_prompts=clear_prompts, **common
+            )
         if kind == "facts":
             changes = {name: CaseFactsForm.clean_field(name, value) for name, value in fields.items()}
             return services.case_facts_save(changes=changes, **common)
@@ -402,8 +422,8 @@ class HistoryView(CaseMixin, TemplateView):
     template_name = "cases/history.html"
 
     def get_context_data(self, **kwargs):
-        page = Paginator(case_events(self.case), HISTORY_PAGE_SIZE).get_page(self.request.GET.get("page"))
-        return super().get_context_data(page=page, changes=history_changes(list(page.object_list)), **kwargs)
+        page = Paginator(case_history(self.case), HISTORY_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(page=page, changes=page.object_list, **kwargs)
 
 
 # --- quality assurance: the queue and comments on key questions ------------------------------------------

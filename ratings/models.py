@@ -69,6 +69,35 @@ class DomainOneKeyQuestionRationale(models.Model):
         return f"{self.proposal.inspection.reference} {self.key_question.code}"
 
 
+class DomainOneDraft(models.Model):
+    """The lead inspector's proposal for a domain-one standard as last written, before it is proposed to the
+    panel: anything may be blank. Saved by "Save as draft" and "Add evidence", and removed when the
+    proposal is made (the proposal, with its history, is what the panel sees). A working copy, so it keeps
+    no history of its own."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="domain_one_drafts")
+    standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="+")
+    rating = models.CharField(max_length=24, choices=Rating.choices, blank=True)
+    rationale = models.TextField(blank=True)
+    # Key question code -> the rationale written for it so far.
+    key_question_rationales = models.JSONField(default=dict, blank=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    saved_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "standard"], name="one_draft_per_domain_one_standard"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.inspection.reference} {self.standard.code}: draft"
+
+
 class EvidenceSource(models.TextChoices):
     DOCUMENTS = "documents", "Documents"
     MEETING = "meeting", "Meeting"

@@ -28,6 +28,7 @@ from inspections.services import inspection_replacement
 from . import data_format, rules
 from .checks import panel_decision_problems, sign_off_problems
 from .models import (
+    DomainOneDraft,
     DomainOneKeyQuestionRationale,
     DomainOneProposal,
     EvidenceNote,
@@ -108,6 +109,49 @@ def panel_decision_record(
     decision.full_clean()
     decision.save()
     return decision
+
+
+@transaction.atomic
+def panel_confirm_untriggered(*, inspection: Inspection, decided_by) -> list[str]:
+    """Confirms, in one action, the computed rating of every case-based standard that no discretion trigger
+    touches (the panel could only confirm them) and that has no current decision. Decisions already made
+    stay as they are; one made on figures that have changed since is confirmed again on today's. Returns
+    the standards confirmed, in framework order."""
+    inspection = lock_unpublished(inspection.pk)
+    _refuse_if_signed_off(inspection, "confirm ratings")
+    ratings = inspection_ratings_get(inspection, figures=FINAL)
+    wanted = [
+        s
+        for s in ratings.standards
+        if s.is_case_based and s.computed_rating and not s.triggers and not s.decision_applies
+    ]
+    standards = {
+        s.code: s
+        for s in Standard.objects.filter(
+            domain__framework=inspection.framework, code__in=[w.id for w in wanted]
+        )
+    }
+    existing = {
+        d.standard_id: d
+        for d in PanelDecision.objects.select_for_update().filter(
+            inspection=inspection, standard__in=standards.values()
+        )
+    }
+    now = timezone.now()
+    for figures in wanted:
+        standard = standards[figures.id]
+        decision = existing.get(standard.pk) or PanelDecision(inspection=inspection, standard=standard)
+        if decision.pk:
+            decision.version += 1
+        decision.rating = figures.computed_rating
+        decision.key_question = None
+        decision.rationale = ""
+        decision.basis = figures.basis()
+        decision.decided_by = decided_by
+        decision.decided_at = now
+        decision.full_clean()
+        decision.save()
+    return [w.id for w in wanted]
 
 
 @transaction.atomic
@@ -202,7 +246,53 @@ def domain_one_proposal_save(
         record.rationale = key_question_rationales[code].strip()
         record.full_clean()
         record.save()
+    # What was drafted is now proposed: the page shows the proposal again.
+    DomainOneDraft.objects.filter(inspection=inspection, standard=standard).delete()
     return proposal
+
+
+@transaction.atomic
+def domain_one_draft_save(
+    *,
+    inspection: Inspection,
+    standard_code: str,
+    rating: str,
+    rationale: str,
+    key_question_rationales: dict[str, str],
+    saved_by,
+    version: int | None = None,
+) -> DomainOneDraft:
+    """Keeps the lead inspector's proposal for a domain-one standard as written so far, any part of it blank,
+    without proposing it to the panel (the panel still sees the last proposal). `version` is the draft's
+    version the page showed (0: none); a draft saved meanwhile (another tab) is not overwritten."""
+    inspection = lock_unpublished(inspection.pk)
+    _refuse_if_signed_off(inspection, "change a proposed rating")
+    standard = _standard(inspection, standard_code, domain_one=True)
+    draft = (
+        DomainOneDraft.objects.select_for_update().filter(inspection=inspection, standard=standard).first()
+    )
+    if draft is not None and version is not None and draft.version != version:
+        raise ValidationError({NON_FIELD_ERRORS: [CHANGED_BY_SOMEONE_ELSE]})
+    if rating and rating not in rules.RATINGS:
+        raise ValidationError({"rating": [f"Choose the rating you propose for {standard.code}."]})
+    codes = set(standard.key_questions.values_list("code", flat=True))
+    unknown = sorted(set(key_question_rationales) - codes)
+    if unknown:
+        raise ValidationError(
+            {NON_FIELD_ERRORS: [f"{code} is not a key question of {standard.code}." for code in unknown]}
+        )
+    if draft is None:
+        draft = DomainOneDraft(inspection=inspection, standard=standard)
+    else:
+        draft.version += 1
+    draft.rating = rating
+    draft.rationale = rationale
+    draft.key_question_rationales = {code: text for code, text in key_question_rationales.items() if text}
+    draft.saved_by = saved_by
+    draft.saved_at = timezone.now()
+    draft.full_clean()
+    draft.save()
+    return draft
 
 
 @transaction.atomic

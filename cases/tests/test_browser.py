@@ -423,6 +423,8 @@ def test_two_people_on_the_same_key_question_the_second_save_is_refused_and_show
     expect(second.locator("#kq-2-1-2-value")).to_be_checked()  # the page shows what is saved
     assert axe_violations(second) == []
     assert KeyQuestionAnswer.objects.get(case=court_case, key_question__code="2.1.2").value == "yes"
+    conflict.get_by_role("button", name="Keep their answer").click()
+    expect(conflict).to_have_count(0)
 
     # Text too: the second person's words stay in the box until they choose to replace the first's.
     first.locator("#kq-2-1-2-rationale").fill("First person's rationale.")

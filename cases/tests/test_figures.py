@@ -67,7 +67,8 @@ def small_and_large(team, make_user):
 CHANGES = [
     # The case's first change (it starts the case and stores 3.4.2's fixed answers), then a cascade to the
     # prompts, then a plain prompt, then the facts.
-    {"kind": "key_question", "code": "3.2.2", "fields": {"value": "na"}},
+    # (Its prompts are answered, so the inspector confirms that they become not applicable.)
+    {"kind": "key_question", "code": "3.2.2", "fields": {"value": "na"}, "confirm_clear_prompts": True},
     {"kind": "prompt", "code": "3.1.1.a", "fields": {"value": "no"}},
     {"kind": "key_question", "code": "3.1.1", "fields": {"rationale": "A different view."}},
     {"kind": "facts", "fields": {"notes": "Seen on Tuesday."}},
