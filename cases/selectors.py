@@ -133,6 +133,11 @@ class StandardItem:
             return "not_started"
         return "in_progress" if self.problems else "completed"
 
+    @property
+    def why_in_progress(self) -> str:
+        """What is left, counted by kind ("3 prompts unanswered, 2 rationales missing")."""
+        return rules.problems_in_words(self.problems)
+
 
 @dataclass
 class Assessment:
@@ -174,6 +179,10 @@ class Assessment:
             return "not_started"
         return "in_progress" if self.facts_problems else "completed"
 
+    @property
+    def facts_why_in_progress(self) -> str:
+        return rules.problems_in_words(self.facts_problems)
+
 
 def answer_slug(prefix: str, code: str) -> str:
     """The id of an answer's fields in a page: p-2-1-1-a for prompt 2.1.1.a, kq-2-1-1 for key question 2.1.1."""
@@ -184,6 +193,17 @@ def domain_key_questions(case: Case) -> QuerySet[KeyQuestion]:
     return KeyQuestion.objects.filter(
         standard__domain__framework_id=case.inspection.framework_id,
         standard__domain__code=case.domain_code,
+    )
+
+
+def domain_standard_codes(case: Case) -> list[str]:
+    """The codes of the standards of the case's domain, in order (one query): where "save and continue" goes."""
+    return list(
+        Standard.objects.filter(
+            domain__framework_id=case.inspection.framework_id, domain__code=case.domain_code
+        )
+        .order_by("order")
+        .values_list("code", flat=True)
     )
 
 
@@ -302,6 +322,16 @@ def cases_allocated_to(*, user, inspection: Inspection) -> list[Case]:
         _with_progress(
             Case.objects.filter(inspection=inspection, inspector=user), _totals(inspection)
         ).order_by("category", "reference")
+    )
+
+
+def returned_cases_of(user) -> list[Case]:
+    """The person's cases returned by quality assurance on inspections not yet published, oldest return first
+    (one query)."""
+    return list(
+        Case.objects.filter(inspector=user, status=CaseStatus.RETURNED, inspection__published_at__isnull=True)
+        .select_related("inspection", "returned_by")
+        .order_by("returned_at", "reference")
     )
 
 

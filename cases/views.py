@@ -26,6 +26,7 @@ from .selectors import (
     case_events,
     case_get_for,
     cases_allocated_to,
+    domain_standard_codes,
     history_changes,
     inspection_progress,
 )
@@ -181,7 +182,8 @@ class CaseFactsView(CaseChangeMixin, TemplateView):
             request,
             "Your judgements about the case have been saved." if saved.changed else "Nothing had changed.",
         )
-        return redirect(self.case_url("task-list"))
+        # Save and continue: on to the first standard, as the task list would.
+        return redirect(self.case_url("standard", code=domain_standard_codes(self.case)[0]))
 
 
 class StandardView(CaseChangeMixin, TemplateView):
@@ -197,12 +199,10 @@ class StandardView(CaseChangeMixin, TemplateView):
             form = StandardForm(data, standard=standard, initial={"signed_in_as": self.request.user.pk})
             if restored:
                 form.is_valid()
-        standards = [s.standard for s in assessment.standards]
-        index = standards.index(standard.standard)
         return super().get_context_data(
             form=form,
             standard=standard,
-            next_standard=standards[index + 1] if index + 1 < len(standards) else None,
+            next_standard=next_standard(standard.standard, assessment),
             restored=restored,
             autosave_url=self.case_url("autosave"),
             **kwargs,
@@ -229,7 +229,19 @@ class StandardView(CaseChangeMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form))
         forget_unsaved(request)
         messages.success(request, f"Your answers to {standard.standard} have been saved.")
-        return redirect(self.case_url("task-list"))
+        # Save and continue: the next standard, and after the last one check your answers.
+        codes = domain_standard_codes(self.case)
+        index = codes.index(standard.standard.code)
+        if index + 1 < len(codes):
+            return redirect(self.case_url("standard", code=codes[index + 1]))
+        return redirect(self.case_url("check"))
+
+
+def next_standard(standard, assessment):
+    """The standard after this one in the case's domain (None after the last)."""
+    standards = [s.standard for s in assessment.standards]
+    index = standards.index(standard)
+    return standards[index + 1] if index + 1 < len(standards) else None
 
 
 class AutosaveView(View):
@@ -354,6 +366,21 @@ class ReviewView(CaseMixin, TemplateView):
             form.add_error(None, error)
             return self.render_to_response(self.get_context_data(form=form))
         return redirect(reverse("cases:progress", kwargs={"reference": self.inspection.reference}))
+
+
+class PrintView(CaseMixin, TemplateView):
+    """The whole case on one page, in the framework's words, to print from the browser (print CSS)."""
+
+    template_name = "cases/print.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            assessment=case_assessment(self.case),
+            facts=facts_summary(self.case),
+            judgements=judgements_summary(self.case),
+            printed_at=timezone.localtime(),
+            **kwargs,
+        )
 
 
 class HistoryView(CaseMixin, TemplateView):

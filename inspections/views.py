@@ -12,7 +12,7 @@ from accounts.models import Role
 from .forms import InspectionForm, ServiceForm, TeamMemberForm
 from .mixins import ActionFormView, FormOnlyPageMixin, InspectionMixin, RolePermissionMixin
 from .models import Service, TeamMembership
-from .panels import panels_for
+from .panels import home_panels_for, panels_for
 from .selectors import inspections_visible_to, team_members
 from .services import (
     inspection_create,
@@ -43,6 +43,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(
             inspections=inspections,
             introduction=HOME_INTRODUCTIONS.get(user.role, ""),
+            home_panels=home_panels_for(self.request),
             **kwargs,
         )
 
