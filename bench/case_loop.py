@@ -54,7 +54,7 @@ class LoopServer:
         gunicorn = Path(sys.executable).with_name("gunicorn")
         log_path = Path(settings.BASE_DIR) / "var" / "log" / "bench-gunicorn.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
-        self.log = open(log_path, "ab")  # noqa: SIM115 - closed in __exit__
+        self.log = open(log_path, "ab")
         self.process = subprocess.Popen(
             [str(gunicorn), WSGI_APP, "--bind", f"{HOST}:{self.port}", "--workers", str(self.workers)],
             cwd=settings.BASE_DIR,

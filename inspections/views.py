@@ -22,6 +22,7 @@ from .services import (
     team_member_add,
     team_member_remove,
 )
+from .stage import STAGES, stage_for, stages_for
 
 HOME_INTRODUCTIONS = {
     Role.ADMINISTRATOR: "You can see every inspection. Manage people, services and frameworks in the administration pages.",
@@ -37,9 +38,14 @@ class HomeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         memberships = TeamMembership.objects.filter(user=user)
-        inspections = inspections_visible_to(user).prefetch_related(
-            Prefetch("team", queryset=memberships, to_attr="my_memberships")
+        inspections = list(
+            inspections_visible_to(user).prefetch_related(
+                Prefetch("team", queryset=memberships, to_attr="my_memberships")
+            )
         )
+        stages = stages_for(inspections)
+        for inspection in inspections:
+            inspection.stage = stages[inspection.pk]
         return super().get_context_data(
             inspections=inspections,
             introduction=HOME_INTRODUCTIONS.get(user.role, ""),
@@ -116,6 +122,8 @@ class InspectionDetailView(InspectionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             team=team_members(self.inspection),
+            stage=stage_for(self.inspection),
+            stages=STAGES,
             can_change=self.request.user.has_perm("inspections.change_inspection", self.inspection),
             can_change_details=self.request.user.has_perm("inspections.change_inspection", self.inspection)
             and not self.inspection.is_published,
