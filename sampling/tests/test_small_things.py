@@ -10,9 +10,20 @@ import re
 import pytest
 
 from inspections.factories import InspectionFactory
-from sampling.tests.test_views import drawn, inspection, lead, url  # noqa: F401 (fixtures)
+from sampling.tests.test_views import FIELDWORK, drawn, url
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sampled(framework):
+    return InspectionFactory(fieldwork_start=FIELDWORK, fieldwork_end=FIELDWORK + datetime.timedelta(days=4))
+
+
+@pytest.fixture
+def lead(client, sampled):
+    client.force_login(sampled.lead_inspector)
+    return client
 
 
 def _age(born: datetime.date, day: datetime.date) -> int:
@@ -43,10 +54,10 @@ def test_the_column_reference_states_the_age_rule_in_full(client, framework):
     assert "aged 10 to 17" in page
 
 
-def test_after_an_import_the_population_page_offers_the_draw_and_the_sample_links_its_cases(lead, inspection):
+def test_after_an_import_the_population_page_offers_the_draw_and_the_sample_links_its_cases(lead, sampled):
+    inspection = sampled
     from sampling.factories import as_csv, population_rows
     from sampling.services import population_import
-    from sampling.tests.test_views import FIELDWORK
 
     population_import(
         inspection=inspection, file_name="c.csv", content=as_csv(population_rows(FIELDWORK, 30, 20))
@@ -55,7 +66,8 @@ def test_after_an_import_the_population_page_offers_the_draw_and_the_sample_link
     assert f'Next: <a class="govuk-link" href="{url("draw", inspection)}">draw the sample</a>' in page
 
 
-def test_the_sample_links_its_cases_and_its_analysis_has_summaries_and_totals(lead, inspection):
+def test_the_sample_links_its_cases_and_its_analysis_has_summaries_and_totals(lead, sampled):
+    inspection = sampled
     drawn(inspection)
     case = inspection.cases.order_by("reference").first()
     page = lead.get(url("sample", inspection)).content.decode()
@@ -72,7 +84,8 @@ def test_the_sample_links_its_cases_and_its_analysis_has_summaries_and_totals(le
     assert page.index('id="summary-category"') < page.index('id="analysis-court"')
 
 
-def test_the_allocation_page_marks_its_counts_for_the_script(lead, inspection):
+def test_the_allocation_page_marks_its_counts_for_the_script(lead, sampled):
+    inspection = sampled
     drawn(inspection)
     page = lead.get(url("allocation", inspection)).content.decode()
     assert "data-allocation-totals" in page
