@@ -138,10 +138,14 @@ class InspectionForm(forms.Form):
             fields += [
                 Field.text("reference", field_width=Fixed.TWENTY),
                 Field.select("service"),
+                # A button rather than a link: what is typed so far is kept, and the page comes back after the
+                # service is added with it chosen (inspections.views.InspectionCreateView).
                 HTML(
-                    '<p class="govuk-body">If the service is not listed, '
-                    '<a class="govuk-link" href="{% url "inspections:service-create" %}">add the service</a> '
-                    "first.</p>"
+                    '<p class="govuk-body">If the service is not listed, add it first: what you have typed '
+                    "here is kept, and you come back to this page.</p>"
+                    '<button type="submit" name="add_service" value="1" formnovalidate '
+                    'class="govuk-button govuk-button--secondary" data-module="govuk-button">'
+                    "Add a service first</button>"
                 ),
                 Field.select("framework"),
             ]

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -86,12 +87,24 @@ class ServiceSaveView(RolePermissionMixin, ActionFormView):
             "submit_label": "Save the changes" if self.service else "Add the service",
         }
 
+    @property
+    def returns_to_inspection(self) -> bool:
+        """Added from the half-filled "create an inspection" form, which it goes back to."""
+        return self.service is None and self.request.GET.get("return") == "inspection"
+
     def perform(self, form):
         service = service_save(service=self.service, **form.cleaned_data)
+        if self.returns_to_inspection:
+            return (
+                f"{service.name} is saved. Carry on creating the inspection.",
+                f"{reverse('inspections:create')}?service={service.pk}",
+            )
         return f"{service.name} is saved.", reverse("inspections:services")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(service=self.service, **kwargs)
+        return super().get_context_data(
+            service=self.service, returns_to_inspection=self.returns_to_inspection, **kwargs
+        )
 
 
 class InspectionCreateView(RolePermissionMixin, ActionFormView):
@@ -100,8 +113,39 @@ class InspectionCreateView(RolePermissionMixin, ActionFormView):
     permission_required = "inspections.add_inspection"
     permission_denied_message = "Only lead inspectors and administrators create inspections."
 
+    DRAFT_KEY = "inspection_create_draft"
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "creating": True, "user": self.request.user}
+
+    def get_form(self, form_class=None):
+        draft = self.request.session.get(self.DRAFT_KEY) if self.request.method == "GET" else None
+        if not draft:
+            form = super().get_form(form_class)
+            if self.request.method == "GET" and self.request.GET.get("service"):
+                form.initial["service"] = self.request.GET["service"]
+            return form
+        # Back from adding a service: the form as it was typed, with the new service chosen, and no errors
+        # shown until it is submitted.
+        data = dict(draft)
+        if self.request.GET.get("service"):
+            data["service"] = self.request.GET["service"]
+        form = (form_class or self.get_form_class())(data=data, creating=True, user=self.request.user)
+        form._errors = ErrorDict()
+        return form
+
+    def post(self, request, *args, **kwargs):
+        if "add_service" in request.POST:
+            request.session[self.DRAFT_KEY] = {
+                name: value
+                for name, value in request.POST.items()
+                if name not in ("csrfmiddlewaretoken", "add_service")
+            }
+            return redirect(f"{reverse('inspections:service-create')}?return=inspection")
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == 302:
+            request.session.pop(self.DRAFT_KEY, None)
+        return response
 
     def perform(self, form):
         data = form.cleaned_data
