@@ -5,6 +5,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fixed, Fluid, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from accounts.models import Role, User
 
@@ -217,11 +218,25 @@ class TeamMemberForm(forms.Form):
         error_messages={"required": "Choose the person's role on this inspection"},
     )
 
-    def __init__(self, *args, inspection: Inspection, **kwargs):
+    def __init__(self, *args, inspection: Inspection, search: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         members = TeamMembership.objects.filter(inspection=inspection).values("user")
-        self.fields["user"].queryset = User.objects.filter(is_active=True).exclude(pk__in=members)
-        self.fields["user"].label_from_instance = lambda user: f"{user} ({user.get_role_display().lower()})"
+        people = User.objects.filter(is_active=True).exclude(pk__in=members)
+        self.search = " ".join(search.split())[:100]
+        for word in self.search.split():
+            people = people.filter(
+                Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
+            )
+        # Only the search narrows the list shown; a person posted from an older list is still accepted.
+        self.fields["user"].queryset = (
+            people if not self.is_bound else User.objects.filter(is_active=True).exclude(pk__in=members)
+        ).order_by("last_name", "first_name", "email")
+        # Names with the email, so that two people of the same name can be told apart.
+        self.fields["user"].label_from_instance = lambda user: (
+            f"{user} – {user.email} ({user.get_role_display().lower()})"
+            if str(user) != user.email
+            else f"{user.email} ({user.get_role_display().lower()})"
+        )
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.select("user"),

@@ -1,8 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.forms.utils import ErrorDict
 from django.db.models import Count, Prefetch
+from django.forms.utils import ErrorDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -211,7 +211,11 @@ class TeamView(InspectionMixin, ActionFormView):
     permission_denied_message = ONLY_THE_LEAD_CHANGES_THE_TEAM
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "inspection": self.inspection}
+        return {
+            **super().get_form_kwargs(),
+            "inspection": self.inspection,
+            "search": self.request.GET.get("q", ""),
+        }
 
     def perform(self, form):
         membership = team_member_add(inspection=self.inspection, **form.cleaned_data)

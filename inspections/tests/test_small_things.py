@@ -10,7 +10,9 @@ from inspections.tests.test_views import dates
 pytestmark = pytest.mark.django_db
 
 
-def test_adding_the_service_first_comes_back_to_the_half_filled_create_form(client, framework, lead_inspector):
+def test_adding_the_service_first_comes_back_to_the_half_filled_create_form(
+    client, framework, lead_inspector
+):
     client.force_login(lead_inspector)
     half_filled = {
         "reference": "north-2026",
@@ -23,7 +25,8 @@ def test_adding_the_service_first_comes_back_to_the_half_filled_create_form(clie
     assert response.status_code == 302
     assert response.url == f"{reverse('inspections:service-create')}?return=inspection"
     response = client.post(
-        response.url, {"name": "Northshire Youth Justice Service", "term": "YJS", "local_authorities": "Northshire"}
+        response.url,
+        {"name": "Northshire Youth Justice Service", "term": "YJS", "local_authorities": "Northshire"},
     )
     service = Service.objects.get(name="Northshire Youth Justice Service")
     assert response.status_code == 302
@@ -34,3 +37,22 @@ def test_adding_the_service_first_comes_back_to_the_half_filled_create_form(clie
     assert "Ofsted" in page
     assert "govuk-error-summary" not in page
     assert not Inspection.objects.exists()
+
+
+def test_the_person_picker_shows_emails_and_searches_without_javascript(client, framework, make_user):
+    from inspections.factories import InspectionFactory
+
+    inspection = InspectionFactory()
+    make_user("inspector", first_name="Alex", last_name="Smith", email="alex.smith@example.org")
+    make_user("inspector", first_name="Alex", last_name="Smith", email="alex.smith2@example.org")
+    make_user("inspector", first_name="Jo", last_name="Evans", email="jo.evans@example.org")
+    client.force_login(inspection.lead_inspector)
+    team_url = reverse("inspections:team", kwargs={"reference": inspection.reference})
+    page = client.get(team_url).content.decode()
+    assert "Alex Smith – alex.smith@example.org (inspector)" in page
+    assert "Alex Smith – alex.smith2@example.org (inspector)" in page
+    found = client.get(team_url, {"q": "smith2"}).content.decode()
+    assert "alex.smith2@example.org" in found
+    assert "alex.smith@example.org" not in found
+    assert "jo.evans@example.org" not in found
+    assert "1 person matches “smith2”" in found
