@@ -18,6 +18,7 @@ from inspections.selectors import inspection_get_for
 
 from . import services
 from .case_panels import case_panels_for
+from .finding import CaseFinder
 from .forms import CaseFactsForm, ReviewForm, StandardForm, SubmitForm
 from .presenters import conflict_display, facts_summary, judgements_summary, problem_links
 from .selectors import (
@@ -99,16 +100,26 @@ class MyCasesView(InspectionMixin, TemplateView):
     template_name = "cases/my_cases.html"
 
     def get_context_data(self, **kwargs):
-        cases = cases_allocated_to(user=self.request.user, inspection=self.inspection)
-        return super().get_context_data(cases=cases, **kwargs)
+        finder = CaseFinder.from_query(
+            self.request.GET,
+            columns=("reference", "category", "status", "answered"),
+            filters=("status", "category"),
+        )
+        cases = finder.apply(cases_allocated_to(user=self.request.user, inspection=self.inspection))
+        return super().get_context_data(cases=cases, finder=finder, headers=finder.headers(), **kwargs)
 
 
 class ProgressView(InspectionMixin, TemplateView):
     template_name = "cases/progress.html"
 
     def get_context_data(self, **kwargs):
+        progress = inspection_progress(self.inspection)
+        finder = CaseFinder.from_query(self.request.GET)
+        progress["cases"] = finder.apply(progress["cases"])
         return super().get_context_data(
-            progress=inspection_progress(self.inspection),
+            progress=progress,
+            finder=finder,
+            headers=finder.headers(),
             can_review=not self.inspection.is_published
             and self.request.user.has_perm("inspections.quality_assure", self.inspection),
             **kwargs,

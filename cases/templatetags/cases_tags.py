@@ -35,3 +35,8 @@ def case_url(name, case, **kwargs) -> str:
 @register.filter
 def percent_of(answered, total) -> int:
     return round(100 * answered / total) if total else 0
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

@@ -121,3 +121,38 @@ def test_the_out_of_scope_reason_is_a_conditional_reveal_of_the_out_of_scope_cho
         '<div class="govuk-radios__conditional govuk-radios__conditional--hidden" id="kq-2-1-1-out-of-scope">'
         in page
     )
+
+
+def test_find_a_case_filters_and_sorts_the_progress_and_my_cases_tables_without_javascript(
+    client, team, court_case, out_of_court_case
+):
+    from cases.factories import CaseFactory
+
+    CaseFactory(inspection=team["inspection"], inspector=team["colleague"], reference="COURT-02")
+    answer_whole_case(court_case, status=CaseStatus.SUBMITTED)
+    client.force_login(team["lead"])
+    progress = reverse("cases:progress", kwargs={"reference": team["inspection"].reference})
+    page = text(client.get(progress, {"status": "submitted"}))
+    assert "Showing 1 of 3 cases (filtered)" in page
+    assert "COURT-01</a>" in page and "COURT-02</a>" not in page
+    page = text(client.get(progress, {"inspector": str(team["colleague"].pk)}))
+    assert "Showing 1 of 3 cases" in page and "COURT-02</a>" in page
+    page = text(client.get(progress, {"category": "out_of_court"}))
+    assert "OOC-01</a>" in page and "COURT-01</a>" not in page
+    ascending = text(client.get(progress, {"sort": "reference"}))
+    assert ascending.index("COURT-01</a>") < ascending.index("COURT-02</a>") < ascending.index("OOC-01</a>")
+    assert 'aria-sort="ascending"' in ascending
+    descending = text(client.get(progress, {"sort": "reference", "order": "descending"}))
+    assert (
+        descending.index("OOC-01</a>") < descending.index("COURT-02</a>") < descending.index("COURT-01</a>")
+    )
+    assert 'href="?sort=reference"' in descending  # sorting again goes back the other way
+    client.force_login(team["inspector"])
+    mine = text(
+        client.get(
+            reverse("cases:my-cases", kwargs={"reference": team["inspection"].reference}),
+            {"category": "court"},
+        )
+    )
+    assert "Showing 1 of 2 cases (filtered)" in mine
+    assert "app-table-scroll" in mine
