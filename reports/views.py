@@ -107,7 +107,7 @@ class OverviewView(ReportMixin, TemplateView):
         """The report's parts to write, each not started, started (in progress) or complete."""
         report, ref = self.report, self.inspection.reference
         sections, standards_written, counts = set(), set(), {}
-        sections_complete, narratives = set(), set()
+        sections_complete, narratives = set(), {}
         if report.pk:
             written = list(DomainSection.objects.filter(report=report).select_related("domain"))
             with_findings = set(Finding.objects.filter(report=report).values_list("domain__code", flat=True))
@@ -118,16 +118,14 @@ class OverviewView(ReportMixin, TemplateView):
             sections_complete = {
                 s.domain.code for s in written if s.summary and s.results and s.overview
             } & with_findings
-            narratives = set(
+            # Key questions with a narrative, per standard: whether a standard is started and complete.
+            for kq_id, code in (
                 KeyQuestionNarrative.objects.filter(report=report)
                 .exclude(text="")
-                .values_list("key_question_id", flat=True)
-            )
-            standards_written = set(
-                KeyQuestionNarrative.objects.filter(report=report)
-                .exclude(text="")
-                .values_list("key_question__standard__code", flat=True)
-            ) | set(
+                .values_list("key_question_id", "key_question__standard__code")
+            ):
+                narratives.setdefault(code, set()).add(kq_id)
+            standards_written = set(narratives) | set(
                 StandardNarrative.objects.filter(report=report)
                 .exclude(text="")
                 .values_list("standard__code", flat=True)
@@ -169,7 +167,7 @@ class OverviewView(ReportMixin, TemplateView):
         ]
         for standard in (
             Standard.objects.filter(domain__framework=self.inspection.framework)
-            .prefetch_related("key_questions")
+            .annotate(kq_count=Count("key_questions"))
             .order_by("domain__order", "order")
         ):
             tasks.append(
@@ -178,7 +176,7 @@ class OverviewView(ReportMixin, TemplateView):
                     "url": reverse("reports:standard", kwargs={"reference": ref, "code": standard.code}),
                     "started": standard.code in standards_written,
                     # Complete: a narrative under every key question of the standard.
-                    "complete": all(kq.pk in narratives for kq in standard.key_questions.all()),
+                    "complete": len(narratives.get(standard.code, ())) >= standard.kq_count > 0,
                 }
             )
         return tasks
