@@ -53,13 +53,11 @@ class CaseFinder:
     def apply(self, cases: list) -> list:
         """The cases that pass the filters, sorted; remembers how many there were and are shown."""
         self.total = len(cases)
-        people = {}
-        for case in cases:
-            if case.inspector_id:
-                people[str(case.inspector_id)] = str(case.inspector)
-        self.inspectors = sorted(people.items(), key=lambda item: item[1])
-        if any(case.inspector_id is None for case in cases):
-            self.inspectors.append((NOT_ALLOCATED, "Not allocated"))
+        if "inspector" in self.filters:  # (the caller has read each case's inspector with it)
+            people = {str(case.inspector_id): str(case.inspector) for case in cases if case.inspector_id}
+            self.inspectors = sorted(people.items(), key=lambda item: item[1])
+            if any(case.inspector_id is None for case in cases):
+                self.inspectors.append((NOT_ALLOCATED, "Not allocated"))
         kept = [
             case
             for case in cases
