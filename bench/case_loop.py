@@ -25,7 +25,7 @@ from cases.models import Case, CaseStatus, Category, KeyQuestionAnswer, PromptAn
 from inspections.models import Inspection, TeamMembership, TeamRole
 
 from . import generator
-from .measure import HOST, _user, child_env, free_port
+from .measure import BENCH_DOMAIN, HOST, User, _user, child_env, free_port
 
 LOOP_REFERENCE = "BENCH-LOOP"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -117,6 +117,11 @@ def delete_loop() -> None:
             inspection.delete()
             if not service.inspections.exists():
                 service.delete()
+        # The simulated inspector keeps no way in once the run is over.
+        for user in User.objects.filter(email__endswith=BENCH_DOMAIN, is_active=True):
+            user.set_unusable_password()
+            user.is_active = False
+            user.save()
 
 
 def _wait_for_saves(page) -> None:

@@ -101,7 +101,8 @@ def test_quick_bench_runs_end_to_end_over_http_and_loses_no_save(framework, tmp_
     output = tmp_path / "latest.json"
     call_command("bench", seed=5, quick=True, seconds=1, inspectors="2", workers=1, output=str(output))
     results = json.loads(output.read_text())
-    assert set(results) >= {"ratings", "queries", "load", "report", "exports"}
+    assert set(results) >= {"ratings", "queries", "load", "report", "exports", "case_loop"}
+    assert results["case_loop"]["status"] == "submitted" and results["case_loop"]["page_loads"] <= 8
     assert set(results["ratings"]) >= {"median_ms", "p95_ms", "queries"}
     [load] = results["load"]
     assert set(load) >= {"throughput_per_s", "median_ms", "p95_ms", "errors", "lost", "saves_acknowledged"}
@@ -110,7 +111,8 @@ def test_quick_bench_runs_end_to_end_over_http_and_loses_no_save(framework, tmp_
     assert results["exports"]["inspections"] == 2 and results["exports"]["xlsx_bytes"] > 0
     assert not measure.Inspection.objects.filter(reference=measure.LOAD_REFERENCE).exists()
     simulated = list(measure.User.objects.filter(email__endswith=measure.BENCH_DOMAIN))
-    assert len(simulated) == 2  # the rolled-back query-count users are gone
+    # The two load inspectors and the case loop's; the rolled-back query-count users are gone.
+    assert len(simulated) == 3
     assert not any(user.is_active or user.has_usable_password() for user in simulated)
 
 
