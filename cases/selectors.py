@@ -138,6 +138,11 @@ class StandardItem:
             return "not_started"
         return "in_progress" if self.problems else "completed"
 
+    @property
+    def why_in_progress(self) -> str:
+        """What is left, counted by kind ("3 prompts unanswered, 2 rationales missing")."""
+        return rules.problems_in_words(self.problems)
+
 
 @dataclass
 class Assessment:
@@ -179,6 +184,10 @@ class Assessment:
             return "not_started"
         return "in_progress" if self.facts_problems else "completed"
 
+    @property
+    def facts_why_in_progress(self) -> str:
+        return rules.problems_in_words(self.facts_problems)
+
 
 def answer_slug(prefix: str, code: str) -> str:
     """The id of an answer's fields in a page: p-2-1-1-a for prompt 2.1.1.a, kq-2-1-1 for key question 2.1.1."""
@@ -189,6 +198,17 @@ def domain_key_questions(case: Case) -> QuerySet[KeyQuestion]:
     return KeyQuestion.objects.filter(
         standard__domain__framework_id=case.inspection.framework_id,
         standard__domain__code=case.domain_code,
+    )
+
+
+def domain_standard_codes(case: Case) -> list[str]:
+    """The codes of the standards of the case's domain, in order (one query): where "save and continue" goes."""
+    return list(
+        Standard.objects.filter(
+            domain__framework_id=case.inspection.framework_id, domain__code=case.domain_code
+        )
+        .order_by("order")
+        .values_list("code", flat=True)
     )
 
 
@@ -307,6 +327,16 @@ def cases_allocated_to(*, user, inspection: Inspection) -> list[Case]:
         _with_progress(
             Case.objects.filter(inspection=inspection, inspector=user), _totals(inspection)
         ).order_by("category", "reference")
+    )
+
+
+def returned_cases_of(user) -> list[Case]:
+    """The person's cases returned by quality assurance on inspections not yet published, oldest return first
+    (one query)."""
+    return list(
+        Case.objects.filter(inspector=user, status=CaseStatus.RETURNED, inspection__published_at__isnull=True)
+        .select_related("inspection", "returned_by")
+        .order_by("returned_at", "reference")
     )
 
 
@@ -820,3 +850,19 @@ def qa_waiting_by_inspection(user) -> list[dict]:
         .annotate(waiting=Count("pk"))
         .order_by("inspection__reference")
     )
+
+
+def stage_facts(inspection_ids: list[int]) -> dict[int, dict]:
+    """For the inspection's stage (inspections/stage.py): its cases, how many are allocated, submitted (or
+    approved) and approved. One query."""
+    rows = (
+        Case.objects.filter(inspection_id__in=inspection_ids)
+        .values("inspection_id")
+        .annotate(
+            cases=Count("pk"),
+            allocated=Count("pk", filter=Q(inspector__isnull=False)),
+            submitted=Count("pk", filter=Q(status__in=[CaseStatus.SUBMITTED, CaseStatus.APPROVED])),
+            approved=Count("pk", filter=Q(status=CaseStatus.APPROVED)),
+        )
+    )
+    return {row.pop("inspection_id"): row for row in rows}

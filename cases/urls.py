@@ -15,6 +15,7 @@ urlpatterns = [
     path(f"{case}autosave/", views.AutosaveView.as_view(), name="autosave"),
     path(f"{case}check/", views.CheckView.as_view(), name="check"),
     path(f"{case}review/", views.ReviewView.as_view(), name="review"),
+    path(f"{case}print/", views.PrintView.as_view(), name="print"),
     path(f"{case}history/", views.HistoryView.as_view(), name="history"),
     path("<slug:reference>/quality-assurance/", views.QaQueueView.as_view(), name="qa-queue"),
     path(

@@ -21,6 +21,7 @@ from inspections.selectors import inspection_get_for
 
 from . import review_rules, services
 from .case_panels import case_panels_for
+from .finding import CaseFinder
 from .forms import (
     CaseFactsForm,
     CommentAnswerForm,
@@ -49,6 +50,7 @@ from .selectors import (
     changes_since_return,
     comment_facts,
     comments_by_key_question,
+    domain_standard_codes,
     inspection_progress,
     last_return,
     qa_queue,
@@ -123,16 +125,26 @@ class MyCasesView(InspectionMixin, TemplateView):
     template_name = "cases/my_cases.html"
 
     def get_context_data(self, **kwargs):
-        cases = cases_allocated_to(user=self.request.user, inspection=self.inspection)
-        return super().get_context_data(cases=cases, **kwargs)
+        finder = CaseFinder.from_query(
+            self.request.GET,
+            columns=("reference", "category", "status", "answered"),
+            filters=("status", "category"),
+        )
+        cases = finder.apply(cases_allocated_to(user=self.request.user, inspection=self.inspection))
+        return super().get_context_data(cases=cases, finder=finder, headers=finder.headers(), **kwargs)
 
 
 class ProgressView(InspectionMixin, TemplateView):
     template_name = "cases/progress.html"
 
     def get_context_data(self, **kwargs):
+        progress = inspection_progress(self.inspection)
+        finder = CaseFinder.from_query(self.request.GET)
+        progress["cases"] = finder.apply(progress["cases"])
         return super().get_context_data(
-            progress=inspection_progress(self.inspection),
+            progress=progress,
+            finder=finder,
+            headers=finder.headers(),
             can_review=not self.inspection.is_published
             and self.request.user.has_perm("inspections.quality_assure", self.inspection),
             **kwargs,
@@ -207,7 +219,8 @@ class CaseFactsView(CaseChangeMixin, TemplateView):
             request,
             "Your judgements about the case have been saved." if saved.changed else "Nothing had changed.",
         )
-        return redirect(self.case_url("task-list"))
+        # Save and continue: on to the first standard, as the task list would.
+        return redirect(self.case_url("standard", code=domain_standard_codes(self.case)[0]))
 
 
 class StandardView(CaseChangeMixin, TemplateView):
@@ -223,12 +236,10 @@ class StandardView(CaseChangeMixin, TemplateView):
             form = StandardForm(data, standard=standard, initial={"signed_in_as": self.request.user.pk})
             if restored:
                 form.is_valid()
-        standards = [s.standard for s in assessment.standards]
-        index = standards.index(standard.standard)
         return super().get_context_data(
             form=form,
             standard=standard,
-            next_standard=standards[index + 1] if index + 1 < len(standards) else None,
+            next_standard=next_standard(standard.standard, assessment),
             restored=restored,
             autosave_url=self.case_url("autosave"),
             **comments_context(self.request.user, self.case),
@@ -258,7 +269,19 @@ class StandardView(CaseChangeMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form))
         forget_unsaved(request)
         messages.success(request, f"Your answers to {standard.standard} have been saved.")
-        return redirect(self.case_url("task-list"))
+        # Save and continue: the next standard, and after the last one check your answers.
+        codes = domain_standard_codes(self.case)
+        index = codes.index(standard.standard.code)
+        if index + 1 < len(codes):
+            return redirect(self.case_url("standard", code=codes[index + 1]))
+        return redirect(self.case_url("check"))
+
+
+def next_standard(standard, assessment):
+    """The standard after this one in the case's domain (None after the last)."""
+    standards = [s.standard for s in assessment.standards]
+    index = standards.index(standard)
+    return standards[index + 1] if index + 1 < len(standards) else None
 
 
 class AutosaveView(View):
@@ -416,6 +439,21 @@ class ReviewView(CaseMixin, TemplateView):
             form.add_error(None, error)
             return self.render_to_response(self.get_context_data(form=form))
         return redirect(reverse("cases:qa-queue", kwargs={"reference": self.inspection.reference}))
+
+
+class PrintView(CaseMixin, TemplateView):
+    """The whole case on one page, in the framework's words, to print from the browser (print CSS)."""
+
+    template_name = "cases/print.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            assessment=case_assessment(self.case),
+            facts=facts_summary(self.case),
+            judgements=judgements_summary(self.case),
+            printed_at=timezone.localtime(),
+            **kwargs,
+        )
 
 
 class HistoryView(CaseMixin, TemplateView):

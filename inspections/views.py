@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
+from django.forms.utils import ErrorDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -23,6 +24,7 @@ from .services import (
     team_member_add,
     team_member_remove,
 )
+from .stage import STAGES, stage_for, stages_for
 
 HOME_INTRODUCTIONS = {
     Role.ADMINISTRATOR: "You can see every inspection. Manage people, services and frameworks in the administration pages.",
@@ -38,9 +40,14 @@ class HomeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         memberships = TeamMembership.objects.filter(user=user)
-        inspections = inspections_visible_to(user).prefetch_related(
-            Prefetch("team", queryset=memberships, to_attr="my_memberships")
+        inspections = list(
+            inspections_visible_to(user).prefetch_related(
+                Prefetch("team", queryset=memberships, to_attr="my_memberships")
+            )
         )
+        stages = stages_for(inspections)
+        for inspection in inspections:
+            inspection.stage = stages[inspection.pk]
         return super().get_context_data(
             inspections=inspections,
             introduction=HOME_INTRODUCTIONS.get(user.role, ""),
@@ -98,12 +105,24 @@ class ServiceSaveView(RolePermissionMixin, ActionFormView):
             "submit_label": "Save the changes" if self.service else "Add the service",
         }
 
+    @property
+    def returns_to_inspection(self) -> bool:
+        """Added from the half-filled "create an inspection" form, which it goes back to."""
+        return self.service is None and self.request.GET.get("return") == "inspection"
+
     def perform(self, form):
         service = service_save(service=self.service, by=self.request.user, **form.cleaned_data)
+        if self.returns_to_inspection:
+            return (
+                f"{service.name} is saved. Carry on creating the inspection.",
+                f"{reverse('inspections:create')}?service={service.pk}",
+            )
         return f"{service.name} is saved.", reverse("inspections:services")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(service=self.service, **kwargs)
+        return super().get_context_data(
+            service=self.service, returns_to_inspection=self.returns_to_inspection, **kwargs
+        )
 
 
 class InspectionCreateView(RolePermissionMixin, ActionFormView):
@@ -112,8 +131,39 @@ class InspectionCreateView(RolePermissionMixin, ActionFormView):
     permission_required = "inspections.add_inspection"
     permission_denied_message = "Only lead inspectors and administrators create inspections."
 
+    DRAFT_KEY = "inspection_create_draft"
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "creating": True, "user": self.request.user}
+
+    def get_form(self, form_class=None):
+        draft = self.request.session.get(self.DRAFT_KEY) if self.request.method == "GET" else None
+        if not draft:
+            form = super().get_form(form_class)
+            if self.request.method == "GET" and self.request.GET.get("service"):
+                form.initial["service"] = self.request.GET["service"]
+            return form
+        # Back from adding a service: the form as it was typed, with the new service chosen, and no errors
+        # shown until it is submitted.
+        data = dict(draft)
+        if self.request.GET.get("service"):
+            data["service"] = self.request.GET["service"]
+        form = (form_class or self.get_form_class())(data=data, creating=True, user=self.request.user)
+        form._errors = ErrorDict()
+        return form
+
+    def post(self, request, *args, **kwargs):
+        if "add_service" in request.POST:
+            request.session[self.DRAFT_KEY] = {
+                name: value
+                for name, value in request.POST.items()
+                if name not in ("csrfmiddlewaretoken", "add_service")
+            }
+            return redirect(f"{reverse('inspections:service-create')}?return=inspection")
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == 302:
+            request.session.pop(self.DRAFT_KEY, None)
+        return response
 
     def perform(self, form):
         data = form.cleaned_data
@@ -134,6 +184,8 @@ class InspectionDetailView(InspectionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             team=team_members(self.inspection),
+            stage=stage_for(self.inspection),
+            stages=STAGES,
             can_change=self.request.user.has_perm("inspections.change_inspection", self.inspection),
             can_change_details=self.request.user.has_perm("inspections.change_inspection", self.inspection)
             and not self.inspection.is_published,
@@ -177,7 +229,11 @@ class TeamView(InspectionMixin, ActionFormView):
     permission_denied_message = ONLY_THE_LEAD_CHANGES_THE_TEAM
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "inspection": self.inspection}
+        return {
+            **super().get_form_kwargs(),
+            "inspection": self.inspection,
+            "search": self.request.GET.get("q", ""),
+        }
 
     def perform(self, form):
         membership = team_member_add(

@@ -346,7 +346,9 @@ class Builder:
         ratings = self.s.ratings
         report = self.report
         inspection = self.s.inspection
-        title = f"{report.cover_lead} {self.service}".strip()
+        # The cover prints the service's full name on its own line; as one line (the document's and the PDF's
+        # title) it reads "… youth offending services in Cheshire", the place alone.
+        title = f"{report.cover_lead} {place_name(self.service)}".strip()
         lead_inspector = (getattr(report, "lead_inspector_name", "") or "").strip() or inspection[
             "lead_inspector"
         ]
@@ -1100,11 +1102,17 @@ def vocabulary_of(framework: Sequence[dict]) -> Vocabulary:
     )
 
 
-def default_short_name(service: str, term: str) -> str:
-    """ "Cheshire Youth Justice Service" -> "Cheshire YJS": the place, then the service's own term."""
+def place_name(service: str) -> str:
+    """ "Cheshire Youth Justice Service" -> "Cheshire": the service's name without its kind."""
     place = re.sub(
         r"\s+(Youth (Justice|Offending) (Service|Team|Partnership)s?)$", "", service, flags=re.IGNORECASE
     ).strip()
+    return place or service
+
+
+def default_short_name(service: str, term: str) -> str:
+    """ "Cheshire Youth Justice Service" -> "Cheshire YJS": the place, then the service's own term."""
+    place = place_name(service)
     return f"{place} {term}" if place and place != service else service
 
 

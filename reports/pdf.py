@@ -88,11 +88,13 @@ def contents_entries(html: str) -> list[dict]:
     return entries
 
 
-def report_html(snapshot: dict, *, for_pdf: bool) -> str:
-    """The whole report as one HTML document; the contents are built from its own headings."""
+def report_html(snapshot: dict, *, for_pdf: bool, back_url: str = "") -> str:
+    """The whole report as one HTML document; the contents are built from its own headings. The preview
+    (`back_url`) has a link back to the report's page in the app."""
     stylesheet = f"{STATIC_PREFIX}{STYLESHEET}" if for_pdf else static(STYLESHEET)
     html = render_to_string(
-        "reports/print/report.html", {"r": snapshot, "stylesheet": stylesheet, "for_pdf": for_pdf}
+        "reports/print/report.html",
+        {"r": snapshot, "stylesheet": stylesheet, "for_pdf": for_pdf, "back_url": back_url},
     )
     contents = render_to_string("reports/print/contents.html", {"entries": contents_entries(html)})
     return with_bookmark_labels(html.replace(CONTENTS_MARKER, contents, 1))

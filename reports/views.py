@@ -106,20 +106,28 @@ class OverviewView(ReportMixin, TemplateView):
     template_name = "reports/overview.html"
 
     def tasks(self) -> list[dict]:
-        """The report's parts to write, each with whether anything is written in it yet."""
+        """The report's parts to write, each not started, started (in progress) or complete."""
         report, ref = self.report, self.inspection.reference
         sections, standards_written, counts = set(), set(), {}
+        sections_complete, narratives = set(), {}
         if report.pk:
+            written = list(DomainSection.objects.filter(report=report).select_related("domain"))
+            with_findings = set(Finding.objects.filter(report=report).values_list("domain__code", flat=True))
             sections = {
-                s.domain.code
-                for s in DomainSection.objects.filter(report=report).select_related("domain")
-                if s.summary or s.results or s.overview
-            } | set(Finding.objects.filter(report=report).values_list("domain__code", flat=True))
-            standards_written = set(
+                s.domain.code for s in written if s.summary or s.results or s.overview
+            } | with_findings
+            # Complete: the summary, results and overview written, and at least one finding.
+            sections_complete = {
+                s.domain.code for s in written if s.summary and s.results and s.overview
+            } & with_findings
+            # Key questions with a narrative, per standard: whether a standard is started and complete.
+            for kq_id, code in (
                 KeyQuestionNarrative.objects.filter(report=report)
                 .exclude(text="")
-                .values_list("key_question__standard__code", flat=True)
-            ) | set(
+                .values_list("key_question_id", "key_question__standard__code")
+            ):
+                narratives.setdefault(code, set()).add(kq_id)
+            standards_written = set(narratives) | set(
                 StandardNarrative.objects.filter(report=report)
                 .exclude(text="")
                 .values_list("standard__code", flat=True)
@@ -133,6 +141,7 @@ class OverviewView(ReportMixin, TemplateView):
                 "name": "Cover, foreword, background and methodology",
                 "url": reverse("reports:details", kwargs={"reference": ref}),
                 "started": bool(report.pk and report.foreword),
+                "complete": bool(report.pk and report.foreword and report.signatory_name),
             }
         ]
         for domain in domains_of(self.inspection):
@@ -141,6 +150,7 @@ class OverviewView(ReportMixin, TemplateView):
                     "name": f"{domain.code}. {domain.title}: summary, strengths and areas for improvement",
                     "url": reverse("reports:domain", kwargs={"reference": ref, "code": domain.code}),
                     "started": domain.code in sections,
+                    "complete": domain.code in sections_complete,
                 }
             )
         tasks += [
@@ -148,21 +158,27 @@ class OverviewView(ReportMixin, TemplateView):
                 "name": "Recommendations",
                 "url": reverse("reports:recommendations", kwargs={"reference": ref}),
                 "started": counts.get("recommendations", False),
+                "complete": counts.get("recommendations", False),
             },
             {
                 "name": "Contextual facts",
                 "url": reverse("reports:facts", kwargs={"reference": ref}),
                 "started": counts.get("facts", False),
+                "complete": counts.get("facts", False) and not fact_warnings(report),
             },
         ]
-        for standard in Standard.objects.filter(domain__framework=self.inspection.framework).order_by(
-            "domain__order", "order"
+        for standard in (
+            Standard.objects.filter(domain__framework=self.inspection.framework)
+            .annotate(kq_count=Count("key_questions"))
+            .order_by("domain__order", "order")
         ):
             tasks.append(
                 {
                     "name": f"{standard.code} {standard.title}",
                     "url": reverse("reports:standard", kwargs={"reference": ref, "code": standard.code}),
                     "started": standard.code in standards_written,
+                    # Complete: a narrative under every key question of the standard.
+                    "complete": len(narratives.get(standard.code, ())) >= standard.kq_count > 0,
                 }
             )
         return tasks
@@ -717,7 +733,9 @@ class PreviewView(ReportMixin, View):
     """The report as HTML, built by the same builder and templates as the PDF."""
 
     def get(self, request, reference):
-        return HttpResponse(report_html(print_snapshot(self.inspection), for_pdf=False))
+        return HttpResponse(
+            report_html(print_snapshot(self.inspection), for_pdf=False, back_url=self.overview_url())
+        )
 
 
 class RenderCreateView(ReportMixin, View):

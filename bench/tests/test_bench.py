@@ -131,7 +131,7 @@ def test_quick_bench_runs_end_to_end_over_http_and_loses_no_save(framework, tmp_
         output=str(output),
     )
     results = json.loads(output.read_text())
-    assert set(results) >= {"ratings", "queries", "load", "open_loop", "report", "exports"}
+    assert set(results) >= {"ratings", "queries", "load", "open_loop", "report", "exports", "case_loop"}
     open_loop = results["open_loop"]
     assert set(open_loop) >= {
         "p50_ms",
@@ -145,6 +145,7 @@ def test_quick_bench_runs_end_to_end_over_http_and_loses_no_save(framework, tmp_
     }
     assert open_loop["errors"] == 0 and open_loop["lost"] == 0
     assert open_loop["floor"]["errors"] == 0 and open_loop["floor"]["lost"] == 0
+    assert results["case_loop"]["status"] == "submitted" and results["case_loop"]["page_loads"] <= 8
     assert set(results["ratings"]) >= {"median_ms", "p95_ms", "queries"}
     [load] = results["load"]
     assert set(load) >= {"throughput_per_s", "median_ms", "p95_ms", "errors", "lost", "saves_acknowledged"}
@@ -153,7 +154,8 @@ def test_quick_bench_runs_end_to_end_over_http_and_loses_no_save(framework, tmp_
     assert results["exports"]["inspections"] == 2 and results["exports"]["xlsx_bytes"] > 0
     assert not measure.Inspection.objects.filter(reference=measure.LOAD_REFERENCE).exists()
     simulated = list(measure.User.objects.filter(email__endswith=measure.BENCH_DOMAIN))
-    assert len(simulated) == 2  # the rolled-back query-count users are gone
+    # The two load inspectors and the case loop's; the rolled-back query-count users are gone.
+    assert len(simulated) == 3
     assert not any(user.is_active or user.has_usable_password() for user in simulated)
 
 

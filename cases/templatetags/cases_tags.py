@@ -89,3 +89,8 @@ def qa_prompt_was(changes, code):
 @register.filter
 def get_field(values: dict, name: str):
     return values.get(name)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

@@ -62,6 +62,7 @@ MATRIX = {
     "cases:standard": ("get", lambda world: {**case(world), "code": "2.1"}, team_only(200)),
     "cases:check": ("get", case, team_only(200)),
     "cases:history": ("get", case, team_only(200)),
+    "cases:print": ("get", case, team_only(200)),
     # An empty body: those who may change the case are told it is unreadable (400), the others 403.
     "cases:autosave": (
         "post",

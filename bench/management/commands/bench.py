@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from bench import measure
+from bench import case_loop, measure
 from bench.generator import LARGEST, SMALLEST, generated, reference_prefix
 from inspections.models import Inspection
 from reports.demo import DEMO_CONTENT
@@ -35,6 +35,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--output", default=str(Path(settings.BASE_DIR) / "var" / "bench" / "latest.json")
         )
+        parser.add_argument(
+            "--case-loop",
+            action="store_true",
+            help="Only the browser-driven case loop (page loads from a case's task list to submitted).",
+        )
         parser.add_argument("--worker", choices=("report", "export"), help="(internal) one measurement.")
         parser.add_argument("--reference", help="(internal)")
         parser.add_argument("--runs", type=int, default=3, help="(internal)")
@@ -46,6 +51,10 @@ class Command(BaseCommand):
             return
         if o["worker"] == "export":
             self.stdout.write(json.dumps(measure.export_worker(o["prefix"])))
+            return
+        if o["case_loop"]:
+            result = case_loop.case_loop_run()
+            self.stdout.write(table({"case_loop": result}))
             return
         quick, seed = o["quick"], o["seed"]
         seconds = o["seconds"] or (5 if quick else 30)
@@ -80,6 +89,8 @@ class Command(BaseCommand):
             f"Answer saves, open loop: {k} inspectors saving every 2 s on average, and the floor…"
         )
         results["open_loop"] = measure.open_loop_run(k, seconds=seconds, workers=o["workers"])
+        self.stderr.write("A court case from its task list to submitted, in Chromium…")
+        results["case_loop"] = case_loop.case_loop_run()
         self.stderr.write("The demo report…")
         results["report"] = self._report(runs=1 if quick else 3)
         self.stderr.write("CSV and XLSX exports of the generated inspections…")
@@ -108,6 +119,19 @@ def _by_size(inspections, size):
 
 def table(r: dict) -> str:
     rows = []
+    loop = r.get("case_loop")
+    if loop:
+        rows.append(
+            (
+                "Case loop, a court case",
+                f"task list to {loop['status']}, Chromium",
+                f"{loop['page_loads']} page loads (target at most {loop['target_page_loads']}), "
+                f"{loop['document_requests']} document requests, {loop['save_requests']} autosaves, "
+                f"{loop['requests']} requests in all, {loop['seconds']} s",
+            )
+        )
+    if "ratings" not in r:
+        return "\n".join("  ".join(row) for row in rows)
     ra = r["ratings"]
     rows.append(
         (
