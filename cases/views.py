@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 from inspections.selectors import inspection_get_for
 
 from . import services
+from .blinding import refuse_if_blind, refuse_if_blind_to_case_id
 from .case_panels import case_panels_for
 from .forms import CaseFactsForm, ReviewForm, StandardForm, SubmitForm
 from .presenters import conflict_display, facts_summary, judgements_summary, problem_links
@@ -65,6 +66,7 @@ class InspectionMixin(LoginRequiredMixin):
 class CaseMixin(InspectionMixin):
     def load(self, **kwargs) -> None:
         self.case = case_get_for(inspection=self.inspection, case_id=kwargs["case_id"])
+        refuse_if_blind(self.request.user, self.case)  # a blind second marker sees nothing of the case
 
     @property
     def can_edit(self) -> bool:
@@ -261,6 +263,7 @@ class AutosaveView(View):
                 return JsonResponse(
                     {"error": "invalid", "message": "The change could not be read."}, status=400
                 )
+            refuse_if_blind_to_case_id(request.user, inspection, case_id)
             saved = self.save(request, inspection, case_id, kind, change.get("code", ""), version, fields)
         except StaleAnswer as stale:
             return JsonResponse(
