@@ -6,8 +6,8 @@ from inspections.factories import InspectionFactory, TeamMembershipFactory
 from inspections.models import TeamRole
 
 # Canaries: the first marker's rationale and the second marker's, which must not reach the other side early.
-FIRST_RATIONALE = "First marker: the plan named the victim's wishes (canary F-1729)."
-SECOND_RATIONALE = "Second marker: the plan ignored the victim's wishes (canary S-4104)."
+FIRST_RATIONALE = "First marker: the plan named the wishes of the victim (canary F-1729)."
+SECOND_RATIONALE = "Second marker: the plan ignored the wishes of the victim (canary S-4104)."
 
 
 def agreement_team(make_user) -> dict:
