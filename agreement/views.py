@@ -374,6 +374,11 @@ class ReconcileView(MarkingMixin, TemplateView):
             can_reconcile=self.can_reconcile and not signed_off,
             signed_off=signed_off,
             errors=errors or {},
+            error_links=[
+                ("kq-" + code.replace(".", "-") + "-agreed" if code != "page" else "", message)
+                for code, messages_ in (errors or {}).items()
+                for message in messages_
+            ],
             **kwargs,
         )
 
