@@ -271,7 +271,15 @@ class MarkStandardView(MarkingMixin, TemplateView):
         raise PermissionDenied(f"Standard {self.kwargs['code']} is not assessed in this case.")
 
     def get_context_data(self, standard=None, errors=None, **kwargs):
-        return super().get_context_data(standard=standard or self.standard(), errors=errors or {}, **kwargs)
+        links = []
+        for code, messages_ in (errors or {}).items():
+            target = ("kq-" + code.replace(".", "-") + "-value") if code.count(".") == 2 else ""
+            if code.count(".") == 3:
+                target = "p-" + code.replace(".", "-")
+            links += [(target, message) for message in messages_]
+        return super().get_context_data(
+            standard=standard or self.standard(), errors=errors or {}, error_links=links, **kwargs
+        )
 
     def post(self, request, *args, **kwargs):
         self.load_marking()
