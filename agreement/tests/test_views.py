@@ -8,6 +8,7 @@ from django.utils import timezone
 from agreement.factories import SECOND_RATIONALE, mark_case, submit_first_marking
 from cases.factories import CaseFactory, OutOfCourtCaseFactory
 from cases.models import KeyQuestionAnswer, SecondMarking
+from conftest import changing_controls, form_fields, post_forms
 from inspections.models import Inspection
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +129,17 @@ def test_published_pages_are_read_only(client, team, case, revealed):
         ).status_code
         == 403
     )
+    for address in (url("overview", team), url("reconcile", team, case_id=case.pk)):
+        page = client.get(address).content.decode()
+        assert "Its data can no longer be changed." in page
+        assert (post_forms(page), form_fields(page), changing_controls(page)) == ([], [], []), address
+    client.force_login(team["marker"])
+    for address in (
+        url("mark", team, case_id=case.pk),
+        url("mark-standard", team, case_id=case.pk, code="2.1"),
+    ):
+        page = client.get(address).content.decode()
+        assert (post_forms(page), form_fields(page), changing_controls(page)) == ([], [], []), address
 
 
 def test_the_programme_page_pools_every_inspection_for_administrators(client, team, case, revealed):
