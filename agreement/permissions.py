@@ -5,13 +5,14 @@ lead, the ratings panel and administrators; inspectors see their own tasks. Who 
 
 import rules
 
+from cases import blinding
 from cases.blinding import is_revealed
-from inspections.models import TeamMembership, TeamRole
+from inspections.models import TeamMembership
 from inspections.permissions import is_administrator, is_team_member, leads_inspection, sits_on_panel
 
 # The team members who may be named second marker: inspectors and QA inspectors, never the case's own
-# inspector, and not the lead, who reconciles.
-MARKER_ROLES = (TeamRole.QA, TeamRole.INSPECTOR)
+# inspector, and not the lead, who reconciles (cases.blinding.MARKER_ROLES).
+MARKER_ROLES = blinding.MARKER_ROLES
 
 
 @rules.predicate

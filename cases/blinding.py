@@ -8,7 +8,13 @@ showing anything of the case; the agreement pages ask `is_revealed`.
 
 from django.core.exceptions import PermissionDenied
 
+from inspections.models import TeamRole
+from inspections.permissions import team_role
+
 from .models import Case, CaseStatus, SecondMarking
+
+# Only inspectors and QA inspectors on the team can be second markers (agreement.permissions.MARKER_ROLES).
+MARKER_ROLES = (TeamRole.QA, TeamRole.INSPECTOR)
 
 FIRST_MARKING_SUBMITTED = frozenset({CaseStatus.SUBMITTED, CaseStatus.APPROVED})
 
@@ -27,13 +33,18 @@ def is_revealed(marking: SecondMarking) -> bool:
 
 def blind_marking(user, case: Case) -> SecondMarking | None:
     """The case's second marking if this user is its marker and it is not revealed yet, else None."""
-    if not user.is_authenticated:
-        return None
+    if not could_be_marker(user, case.inspection) or case.inspector_id == user.pk:
+        return None  # no query for anyone who cannot be the case's second marker
     marking = SecondMarking.objects.filter(case=case, marker=user).first()
     if marking is None:
         return None
     marking.case = case
     return None if is_revealed(marking) else marking
+
+
+def could_be_marker(user, inspection) -> bool:
+    """From the team roles, which the permission checks read anyway (cached): no query of its own."""
+    return user.is_authenticated and team_role(user, inspection) in MARKER_ROLES
 
 
 def refuse_if_blind(user, case: Case) -> None:
@@ -43,8 +54,9 @@ def refuse_if_blind(user, case: Case) -> None:
 
 
 def refuse_if_blind_to_case_id(user, inspection, case_id: int) -> None:
-    """The same for a case known only by its id (one query: the autosave keeps to its budget)."""
-    if not user.is_authenticated:
+    """The same for a case known only by its id, when a change to it met someone else's answer (the autosave's
+    conflict shows it): only a QA inspector may change a case that is not theirs, so only they are asked."""
+    if team_role(user, inspection) != TeamRole.QA:
         return
     marking = (
         SecondMarking.objects.filter(case_id=case_id, case__inspection=inspection, marker=user)

@@ -263,9 +263,12 @@ class AutosaveView(View):
                 return JsonResponse(
                     {"error": "invalid", "message": "The change could not be read."}, status=400
                 )
-            refuse_if_blind_to_case_id(request.user, inspection, case_id)
             saved = self.save(request, inspection, case_id, kind, change.get("code", ""), version, fields)
         except StaleAnswer as stale:
+            try:  # a conflict shows the other person's answer: never to the case's blind second marker
+                refuse_if_blind_to_case_id(request.user, inspection, case_id)
+            except PermissionDenied as denied:
+                return JsonResponse({"error": "forbidden", "message": str(denied)}, status=403)
             return JsonResponse(
                 {"error": "stale", **conflict_display(stale, kind=kind, fields=fields)}, status=409
             )

@@ -34,6 +34,11 @@ def _team_role(user, inspection) -> str | None:
     return cache[inspection.pk]
 
 
+def team_role(user, inspection) -> str | None:
+    """The user's role on the inspection's team (None if not on it), cached on the user for the request."""
+    return _team_role(user, inspection)
+
+
 @rules.predicate
 def is_team_member(user, inspection) -> bool:
     return _team_role(user, inspection) is not None

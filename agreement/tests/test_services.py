@@ -269,3 +269,17 @@ def test_the_inspection_s_figures_name_the_pair_of_inspectors_and_the_sensitivit
     assert figures.cases == 1 and len(figures.disagreements) == 2
     assert [row.label for row in figures.inspector_pairs] == ["Ines Pector and Quinn Assurer"]
     assert any(item.standard == "2.1" for item in figures.sensitivity)
+
+
+def test_the_autosave_never_shows_a_blind_qa_marker_the_inspector_s_answer(client, team, case, marking):
+    # The second marker is a QA inspector, who may change cases: a save from nowhere meets the inspector's
+    # answer, and the conflict that would show it is refused instead.
+    client.force_login(team["marker"])
+    address = f"/inspections/{team['inspection'].reference}/cases/{case.pk}/autosave/"
+    change = {"kind": "key_question", "code": "2.1.1", "version": 0, "fields": {"value": "no"}}
+    response = client.post(address, change, content_type="application/json")
+    assert response.status_code == 403 and FIRST_RATIONALE not in response.content.decode()
+    assert "a second time, blind" in response.json()["message"]
+    assert answer(case, "2.1.1").value == "yes"
+    client.force_login(team["lead"])  # anyone else still sees the conflict
+    assert client.post(address, change, content_type="application/json").status_code == 409
