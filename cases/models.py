@@ -380,3 +380,73 @@ class CaseReturn(models.Model):
 
     def __str__(self):
         return f"{self.case} returned {self.returned_at:%Y-%m-%d %H:%M}"
+
+
+# --- blind second marking (the agreement app's pages write these; the data format reads and writes them) ----
+
+
+@pghistory.track(model_name="SecondMarkingEvent", obj_field=pghistory.ObjForeignKey(related_name="events"))
+class SecondMarking(models.Model):
+    """A second, blind marking of one case by another inspector, to measure how far two inspectors agree.
+
+    The marker is an account, or (for an imported historical marking whose email matches no account) only a
+    label. A second marking never enters the ratings: the case's own answers do.
+    """
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="second_marking")
+    marker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="second_markings",
+    )
+    marker_label = models.CharField("marker (no account)", max_length=254, blank=True)
+    # How the case came to be chosen: drawn at random, or added by the lead inspector.
+    drawn = models.BooleanField(default=False)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reconciled_at = models.DateTimeField(null=True, blank=True)
+    reconciled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case__category", "case__reference"]
+
+    def __str__(self):
+        return f"Second marking of {self.case}"
+
+    @property
+    def marker_name(self) -> str:
+        return str(self.marker) if self.marker_id else self.marker_label
+
+
+@pghistory.track(model_name="SecondMarkingAnswerEvent")
+class SecondMarkingAnswer(models.Model):
+    """The second marker's answer to one key question or prompt (by its framework id), and, for a key question
+    on which the two markers disagreed, what reconciliation agreed: the first marker's answer as it was then,
+    the agreed answer and the lead inspector's reason."""
+
+    marking = models.ForeignKey(SecondMarking, on_delete=models.CASCADE, related_name="answers")
+    code = models.CharField(max_length=20)
+    value = models.CharField(max_length=3, choices=AnswerValue.choices, blank=True)
+    rationale = models.TextField(blank=True)
+    first_value = models.CharField(max_length=3, choices=AnswerValue.choices, blank=True)
+    first_rationale = models.TextField(blank=True)
+    agreed_value = models.CharField(max_length=3, choices=AnswerValue.choices, blank=True)
+    agreed_reason = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["marking", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["marking", "code"], name="one_second_answer_per_item"),
+            models.CheckConstraint(
+                condition=models.Q(value__in=["", *AnswerValue.values]), name="second_marking_answer_value"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.marking.case} {self.code} (second marking): {self.value or 'unanswered'}"

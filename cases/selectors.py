@@ -528,6 +528,10 @@ def history_changes(events: list, users: dict | None = None) -> list[Change]:
         data = event.pgh_data
         who_id = (event.pgh_context or {}).get("user") or data.get("updated_by_id")
         who = users.get(who_id, "The system")
+        if (event.pgh_context or {}).get(
+            "reconciliation"
+        ):  # the agreement app's reconciliation of two markings
+            who = f"{who}, at reconciliation: {event.pgh_context.get('reason', '')}"
         if event.pgh_diff:
             changed = {name: tuple(pair) for name, pair in event.pgh_diff.items()}
         else:

@@ -20,6 +20,7 @@ from inspections.publication import refuse_if_published
 from inspections.selectors import inspection_get_for
 
 from . import review_rules, services
+from .blinding import refuse_if_blind, refuse_if_blind_to_case_id
 from .case_panels import case_panels_for
 from .finding import CaseFinder
 from .forms import (
@@ -92,6 +93,7 @@ class InspectionMixin(LoginRequiredMixin):
 class CaseMixin(InspectionMixin):
     def load(self, **kwargs) -> None:
         self.case = case_get_for(inspection=self.inspection, case_id=kwargs["case_id"])
+        refuse_if_blind(self.request.user, self.case)  # a blind second marker sees nothing of the case
 
     @property
     def can_edit(self) -> bool:
@@ -326,6 +328,10 @@ class AutosaveView(View):
                 request, inspection, case_id, kind, change.get("code", ""), version, fields, clear_prompts
             )
         except StaleAnswer as stale:
+            try:  # a conflict shows the other person's answer: never to the case's blind second marker
+                refuse_if_blind_to_case_id(request.user, inspection, case_id)
+            except PermissionDenied as denied:
+                return JsonResponse({"error": "forbidden", "message": str(denied)}, status=403)
             return JsonResponse(
                 {"error": "stale", **conflict_display(stale, kind=kind, fields=fields)}, status=409
             )

@@ -45,6 +45,11 @@ def _fitting_team_role(user, inspection) -> str | None:
     return role if role is not None and team_role_fits(user.role, role) else None
 
 
+def team_role(user, inspection) -> str | None:
+    """The user's role on the inspection's team (None if not on it), cached on the user for the request."""
+    return _team_role(user, inspection)
+
+
 @rules.predicate
 def is_team_member(user, inspection) -> bool:
     return _team_role(user, inspection) is not None

@@ -3,8 +3,10 @@ the import of an inspection-data/1 document. Each runs in one transaction and wr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
@@ -12,7 +14,7 @@ from django.utils import timezone
 
 from audit.models import EventKind
 from audit.services import security_event_record
-from cases.models import Case, CaseStatus, KeyQuestionAnswer, PromptAnswer
+from cases.models import Case, CaseStatus, KeyQuestionAnswer, PromptAnswer, SecondMarking, SecondMarkingAnswer
 from inspections.models import (
     Inspection,
     InspectionStatus,
@@ -415,6 +417,7 @@ def inspection_import(*, document, replace: bool = False) -> ImportResult:
         TeamMembership(inspection=inspection, user_id=user_id, role=role) for user_id, role in team
     )
     _import_cases(inspection, parsed)
+    _import_second_markings(inspection, parsed)
     _import_domain_one(inspection, parsed)
 
     figures = inspection_ratings_get(inspection, figures=FINAL)
@@ -477,6 +480,39 @@ def _import_cases(inspection: Inspection, parsed: data_format.ImportedDocument) 
                 prompt_answers.append(PromptAnswer(case=case, prompt_id=prompt_ids[code], value=value))
     KeyQuestionAnswer.objects.bulk_create(kq_answers, batch_size=2000)
     PromptAnswer.objects.bulk_create(prompt_answers, batch_size=2000)
+
+
+def _import_second_markings(inspection: Inspection, parsed: data_format.ImportedDocument) -> None:
+    """Second markings, submitted: a marker whose email is an account's is linked to it; any other is kept as
+    the label of a historical marker (no account is created)."""
+    if not parsed.second_markings:
+        return
+    cases = {case.reference: case for case in Case.objects.filter(inspection=inspection)}
+    emails = {m.marker.casefold() for m in parsed.second_markings}
+    accounts = {
+        user.email.casefold(): user
+        for user in get_user_model().objects.filter(
+            email__iregex=r"^(" + "|".join(map(re.escape, emails)) + r")$"
+        )
+    }
+    now = timezone.now()
+    markings = []
+    for imported in parsed.second_markings:
+        account = accounts.get(imported.marker.casefold())
+        markings.append(
+            SecondMarking(
+                case=cases[imported.case],
+                marker=account,
+                marker_label="" if account else imported.marker,
+                submitted_at=now,
+            )
+        )
+    SecondMarking.objects.bulk_create(markings)
+    SecondMarkingAnswer.objects.bulk_create(
+        SecondMarkingAnswer(marking=marking, code=code, value=value)
+        for marking, imported in zip(markings, parsed.second_markings, strict=True)
+        for code, value in imported.answers.items()
+    )
 
 
 def _import_domain_one(inspection: Inspection, parsed: data_format.ImportedDocument) -> None:

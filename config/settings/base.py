@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "alerts",
     "fieldwork",
     "ratings",
+    "agreement",
     "reports",
     "bench",
 ]
