@@ -14,14 +14,14 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from accounts.spreadsheets import FORMULA_STARTS  # cells spreadsheets run as formulas: refused here
+
 from .rules import CATEGORIES, CATEGORY_WORDS, DISPOSAL_TYPES, GENDERS, LEVELS
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 """No service has an eligible population near this; a file with more rows is a mistake (or a zip bomb)."""
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""Cells beginning with these are run as formulas by spreadsheets (CSV injection): they are refused."""
 
 
 @dataclass(frozen=True)
