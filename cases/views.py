@@ -254,7 +254,8 @@ class AutosaveView(View):
             try:
                 change = json.loads(request.body)
                 kind, version, fields = change["kind"], int(change.get("version", 0)), dict(change["fields"])
-            except (ValueError, KeyError, TypeError):
+            except (ValueError, KeyError, TypeError, RecursionError):
+                # (RecursionError: a body of nested brackets deeper than the JSON decoder goes.)
                 # Say first whether the user may change the case at all, then that the change was unreadable.
                 case = case_get_for(inspection=inspection, case_id=case_id)
                 services.refuse_if_read_only(case=case, user=request.user)
