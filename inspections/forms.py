@@ -35,7 +35,7 @@ class DateField(DateInputField):
         day, month, year = data_list
         try:
             value = datetime.date(int(year), int(month), int(day))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: a year like 10^30
             raise ValidationError(f"The date {self.what} must be a real date") from None
         if not 1990 <= value.year <= 2100:
             raise ValidationError(f"The year {self.what} must include all four numbers, for example 2021")
