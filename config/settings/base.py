@@ -204,6 +204,8 @@ ADMIN_URL = env("DJANGO_ADMIN_URL", "admin/")
 # Reverse proxies in front of the app (each appends to X-Forwarded-For): 0 when browsers connect directly.
 TRUSTED_PROXY_COUNT = int(env("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 SECURITY_EVENT_RETENTION_DAYS = int(env("SECURITY_EVENT_RETENTION_DAYS", "730"))
+SECURITY_EVENT_COUNT_SECONDS = int(env("SECURITY_EVENT_COUNT_SECONDS", "3600"))
+"""Repeated refusals from one source within this interval are one security event with a count."""
 BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
 
 # No inline script or style anywhere: JavaScript and CSS come from our own static files only.
