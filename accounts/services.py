@@ -46,7 +46,11 @@ def authenticator_add(
     (`password`, `current_code`). `request` is for the security event log."""
     if authenticator_for(user) is not None:
         identity_confirm(
-            user=user, password=password or "", code=current_code or "", request=request, code_field="current_code"
+            user=user,
+            password=password or "",
+            code=current_code or "",
+            request=request,
+            code_field="current_code",
         )
     return _authenticator_replace(user=user, key=key, code=code, request=request)
 

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse, reverse_lazy
@@ -43,8 +43,8 @@ from .selectors import (
     two_factor_step_for,
 )
 from .services import (
-    authenticator_add,
     address_paused,
+    authenticator_add,
     authenticator_remove,
     authenticator_verify,
     password_reset_done,
@@ -283,6 +283,17 @@ class TwoFactorTurnOffView(LoginRequiredMixin, FormView):
 def csrf_failure(request, reason=""):
     setattr(request, DENIAL_REASON, f"The form's security check failed ({reason})")
     return HttpResponse(loader.render_to_string("403_csrf.html", request=request), status=403)
+
+
+def bad_request(request, exception=None):
+    """A request the service cannot read: most often a page sent with more text than any form accepts."""
+    too_large = isinstance(exception, RequestDataTooBig)
+    context = {
+        "too_large": too_large,
+        "limit": f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024:,} KB",
+        "service_name": settings.SERVICE_NAME,
+    }
+    return HttpResponseBadRequest(loader.render_to_string("400.html", context))
 
 
 def server_error(request):

@@ -8,7 +8,6 @@ from django.utils import timezone
 from .addresses import client_ip
 from .models import EventKind, SecurityEvent
 
-
 COUNTED_KINDS = frozenset({EventKind.PERMISSION_DENIED, EventKind.PASSWORD_RESET_REQUESTED})
 """Kinds anyone can cause over and over without signing in (a failed CSRF check, a refused page, a reset asked
 for): repeated from one source within SECURITY_EVENT_COUNT_SECONDS they are one row with a count and the
@@ -30,15 +29,13 @@ def _record_counted(event: SecurityEvent) -> SecurityEvent:
     """Insert the event, or count one more on the row of its source and interval (one statement, so that
     concurrent requests never make two rows)."""
     event.bucket = _bucket(event)
-    fields = [
-        f for f in SecurityEvent._meta.concrete_fields if f.name not in ("id", "count", "last_seen")
-    ]
+    fields = [f for f in SecurityEvent._meta.concrete_fields if f.name not in ("id", "count", "last_seen")]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
     table = connection.ops.quote_name(SecurityEvent._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({columns}, count, last_seen) "  # noqa: S608 (names from the model)
+            f"INSERT INTO {table} ({columns}, count, last_seen) "
             f"VALUES ({', '.join(['%s'] * len(fields))}, 1, %s) "
             f"ON CONFLICT (bucket) DO UPDATE SET count = {table}.count + 1, last_seen = EXCLUDED.last_seen "
             "RETURNING id, count",

@@ -4,6 +4,8 @@ import pghistory
 from django.conf import settings
 from django.db import models
 
+from accounts import text as limits
+from accounts.text import BoundedTextField
 from inspections.models import Inspection, KeyQuestion, Prompt
 
 
@@ -167,7 +169,7 @@ class Case(models.Model):
     review_needed = models.BooleanField("a review was needed", null=True, blank=True)
     management_oversight = models.CharField(max_length=12, choices=Oversight.choices, blank=True)
     case_manager_interviewed = models.BooleanField(null=True, blank=True)
-    notes = models.TextField(blank=True)
+    notes = BoundedTextField(blank=True, max_length=limits.NOTE)
 
     # Quality assurance.
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -179,7 +181,7 @@ class Case(models.Model):
         blank=True,
         related_name="approved_cases",
     )
-    returned_reason = models.TextField(blank=True)
+    returned_reason = BoundedTextField(blank=True, max_length=limits.REASON)
     returned_at = models.DateTimeField(null=True, blank=True)
     returned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -238,10 +240,10 @@ class KeyQuestionAnswer(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="key_question_answers")
     key_question = models.ForeignKey(KeyQuestion, on_delete=models.PROTECT, related_name="answers")
     value = models.CharField(max_length=3, choices=AnswerValue.choices, blank=True)
-    rationale = models.TextField(blank=True)
+    rationale = BoundedTextField(blank=True, max_length=limits.NOTE)
     # Why an all-cases key question is out of scope for this case (flagged at quality assurance).
-    out_of_scope_reason = models.TextField(blank=True)
-    quote = models.TextField("quote for the report", blank=True)
+    out_of_scope_reason = BoundedTextField(blank=True, max_length=limits.REASON)
+    quote = BoundedTextField("quote for the report", blank=True, max_length=limits.REASON)
     good_practice = models.BooleanField("good practice example", default=False)
     version = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)

@@ -5,7 +5,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -251,8 +251,18 @@ class AutosaveView(View):
             )
         inspection = inspection_get_for(request.user, reference)
         try:
+            body = request.body
+        except RequestDataTooBig:
+            return JsonResponse(
+                {
+                    "error": "invalid",
+                    "message": "The change is too long to save: shorten the text and try again.",
+                },
+                status=400,
+            )
+        try:
             try:
-                change = json.loads(request.body)
+                change = json.loads(body)
                 kind, version, fields = change["kind"], int(change.get("version", 0)), dict(change["fields"])
             except (ValueError, KeyError, TypeError, RecursionError):
                 # (RecursionError: a body of nested brackets deeper than the JSON decoder goes.)

@@ -6,7 +6,9 @@ from crispy_forms_gds.layout import HTML, Field, Fieldset, Fixed, Fluid, Layout,
 from django import forms
 from django.core.exceptions import ValidationError
 
+from accounts import text as limits
 from accounts.models import Role, User
+from accounts.text import limited, text_limit
 
 from .models import FrameworkVersion, Inspection, Service, ServiceTerm, TeamMembership, TeamRole
 
@@ -67,7 +69,9 @@ class ServiceForm(forms.ModelForm):
         self.helper.layout = Layout(
             Field.text("name", field_width=Fluid.TWO_THIRDS),
             Field.radios("term", legend_size=Size.SMALL),
-            Field.textarea("local_authorities", rows=4),
+            Field.textarea(
+                "local_authorities", max_characters=text_limit(self.fields["local_authorities"]), rows=4
+            ),
             Submit("submit", submit_label),
         )
 
@@ -113,6 +117,7 @@ class InspectionForm(forms.Form):
     )
     is_joint = forms.BooleanField(label="This is a joint inspection with other inspectorates", required=False)
     partner_inspectorates = forms.CharField(
+        **limited(limits.REASON),
         label="Partner inspectorates",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -171,7 +176,11 @@ class InspectionForm(forms.Form):
                 legend_size=Size.SMALL,
             ),
             Field.checkbox("is_joint"),
-            Field.textarea("partner_inspectorates", rows=3),
+            Field.textarea(
+                "partner_inspectorates",
+                max_characters=text_limit(self.fields["partner_inspectorates"]),
+                rows=3,
+            ),
         ]
         if creating:
             del self.fields["version"]

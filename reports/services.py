@@ -382,7 +382,9 @@ def parse_figure(raw: str) -> str:
         raise ValueError(f"'{shown}' is too large: a figure can be at most {10**FIGURE_MAX_DIGITS - 1:,}")
     # (the first check before normalize(), which would round a tiny value to a zero of any exponent)
     if value.adjusted() < -FIGURE_MAX_PLACES or value.normalize().as_tuple().exponent < -FIGURE_MAX_PLACES:
-        raise ValueError(f"'{shown}' has too many decimal places: a figure can have up to {FIGURE_MAX_PLACES}")
+        raise ValueError(
+            f"'{shown}' has too many decimal places: a figure can have up to {FIGURE_MAX_PLACES}"
+        )
     return f"{value.normalize():f}"
 
 

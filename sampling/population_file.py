@@ -36,7 +36,6 @@ MAX_XLSX_TOTAL = 50 * 1024 * 1024
 MAX_XLSX_PARTS = 200
 
 
-
 @dataclass(frozen=True)
 class Column:
     name: str

@@ -33,7 +33,11 @@ def test_the_meeting_form():
 
 def test_the_inspection_form(administrator):
     form = InspectionForm(
-        {**date("fieldwork_start"), **date("fieldwork_end", day=HUGE), **date("announcement_date", month=HUGE)},
+        {
+            **date("fieldwork_start"),
+            **date("fieldwork_end", day=HUGE),
+            **date("announcement_date", month=HUGE),
+        },
         creating=True,
         user=administrator,
     )

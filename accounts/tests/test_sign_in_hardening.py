@@ -83,4 +83,6 @@ def test_one_address_cannot_try_passwords_against_every_account(make_user):
     assert "try again" in response.content.decode().lower()
     # ...while other addresses are not.
     other = Client(REMOTE_ADDR="203.0.113.5")
-    assert other.post("/accounts/sign-in/", {"username": fresh.email, "password": PASSWORD}).status_code == 302
+    assert (
+        other.post("/accounts/sign-in/", {"username": fresh.email, "password": PASSWORD}).status_code == 302
+    )

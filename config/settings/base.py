@@ -163,7 +163,10 @@ STORAGES = {
 }
 # Uploads (population lists) are read in memory up to this size and refused above the limit the form sets.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A request's body apart from uploaded files. The longest page of text (the report's details, every text at
+# its limit in accounts/text.py, written in three-byte characters and percent-encoded) is under 512 KB; a
+# larger body is refused with a 400 page in words (accounts.views.bad_request) before it is read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]

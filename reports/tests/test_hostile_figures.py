@@ -30,7 +30,13 @@ def test_a_figure_out_of_bounds_is_refused_in_words(raw, words):
 
 @pytest.mark.parametrize(
     ("raw", "plain"),
-    [("1,066,647", "1066647"), ("40.5%", "40.5"), ("£2,801,086", "2801086"), ("1e3", "1000"), ("0.25", "0.25")],
+    [
+        ("1,066,647", "1066647"),
+        ("40.5%", "40.5"),
+        ("£2,801,086", "2801086"),
+        ("1e3", "1000"),
+        ("0.25", "0.25"),
+    ],
 )
 def test_ordinary_figures_still_read(raw, plain):
     assert parse_figure(raw) == plain
