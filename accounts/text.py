@@ -86,7 +86,11 @@ class BoundedTextField(models.TextField):
 
 
 def text_limit(field) -> int | None:
-    """The limit a form field's text has (from its TextLimitValidator), for the GOV.UK character count."""
+    """The limit a form field's text has (from its TextLimitValidator), for the GOV.UK character count:
+    `Field.textarea(name, max_characters=text_limit(self.fields[name]))`."""
+    # crispy-forms-gds appends the count's message to aria-describedby, which it sets only for a field
+    # with help text: start it empty so that a field without one renders too.
+    field.widget.attrs.setdefault("aria-describedby", "")
     for validator in field.validators:
         if isinstance(validator, TextLimitValidator):
             return validator.limit_value

@@ -138,7 +138,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # ...and one address is paused after this many failures across all accounts (accounts.services.address_paused):
 # high enough for an office behind one address, low enough that no one can try passwords on every account.
-AXES_ADDRESS_FAILURE_LIMIT = int(env("AXES_ADDRESS_FAILURE_LIMIT", "20"))
+AXES_ADDRESS_FAILURE_LIMIT = 20
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
@@ -210,7 +210,7 @@ ADMIN_URL = env("DJANGO_ADMIN_URL", "admin/")
 # Reverse proxies in front of the app (each appends to X-Forwarded-For): 0 when browsers connect directly.
 TRUSTED_PROXY_COUNT = int(env("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 SECURITY_EVENT_RETENTION_DAYS = int(env("SECURITY_EVENT_RETENTION_DAYS", "730"))
-SECURITY_EVENT_COUNT_SECONDS = int(env("SECURITY_EVENT_COUNT_SECONDS", "3600"))
+SECURITY_EVENT_COUNT_SECONDS = 3600
 """Repeated refusals from one source within this interval are one security event with a count."""
 BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
 
