@@ -3,9 +3,10 @@ from binascii import unhexlify
 
 import django_otp
 from axes.utils import reset as axes_reset
-from django.contrib.auth import get_user_model
+from django.conf import settings
+from django.contrib.auth import authenticate, get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -18,10 +19,44 @@ from .selectors import authenticator_for, two_factor_required_for
 AUTHENTICATOR_NAME = "Authenticator app"
 
 
-@transaction.atomic
-def authenticator_add(*, user, key: str, code: str, request=None) -> TOTPDevice:
+def identity_confirm(*, user, password: str, code: str, request=None, code_field: str = "code") -> None:
+    """The person at the keyboard is the account's owner: a code from their current app (throttled like
+    sign-in's) and their password (through django-axes, so a wrong one counts as a failed sign-in and
+    leads to the same pause). Raises ValidationError naming the field."""
+    try:
+        authenticator_verify(user=user, code=code, request=request)
+    except ValidationError as exc:
+        raise ValidationError({code_field: exc.messages}) from None
+    try:
+        confirmed = authenticate(request, username=user.email, password=password)
+    except PermissionDenied:  # django-axes: paused after too many failures
+        minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+        raise ValidationError(
+            {"password": f"Too many wrong passwords. Wait {minutes} minutes, then try again"}
+        ) from None
+    if confirmed is None or confirmed.pk != user.pk:
+        raise ValidationError({"password": "Your password is not correct"})
+
+
+def authenticator_add(
+    *, user, key: str, code: str, request=None, password: str | None = None, current_code: str | None = None
+) -> TOTPDevice:
     """Sets up the authenticator app that shows codes for `key` (hex), once it has shown a right `code`.
-    Replaces any app the person had before. `request` is for the security event log."""
+    Replaces any app the person had before, only with their password and a code from that app
+    (`password`, `current_code`). `request` is for the security event log."""
+    if authenticator_for(user) is not None:
+        identity_confirm(
+            user=user,
+            password=password or "",
+            code=current_code or "",
+            request=request,
+            code_field="current_code",
+        )
+    return _authenticator_replace(user=user, key=key, code=code, request=request)
+
+
+@transaction.atomic
+def _authenticator_replace(*, user, key: str, code: str, request=None) -> TOTPDevice:
     totp = TOTP(unhexlify(key))
     totp.time = time.time()
     if not totp.verify(int(code), tolerance=1):
@@ -58,17 +93,22 @@ def authenticator_verify(*, user, code: str, request=None) -> TOTPDevice:
     return device
 
 
-@transaction.atomic
-def authenticator_remove(*, user, request=None) -> int:
-    """Turns two-factor authentication off for the person; refused if their role requires it."""
+def authenticator_remove(*, user, password: str, code: str, request=None) -> int:
+    """Turns two-factor authentication off for the person, with their password and a code from the app;
+    refused if their role requires it."""
     if two_factor_required_for(user):
         raise PermissionDenied(
             "Your role requires two-factor authentication, so you cannot turn it off. "
             "You can set up a different app instead."
         )
-    removed, _ = TOTPDevice.objects.filter(user=user).delete()
-    if removed:
-        security_event_record(kind=EventKind.TWO_FACTOR_TURNED_OFF, request=request, user=user)
+    if authenticator_for(user) is None:
+        return 0
+    # Outside the transaction: a wrong code or password stays counted.
+    identity_confirm(user=user, password=password, code=code, request=request)
+    with transaction.atomic():
+        removed, _ = TOTPDevice.objects.filter(user=user).delete()
+        if removed:
+            security_event_record(kind=EventKind.TWO_FACTOR_TURNED_OFF, request=request, user=user)
     return removed
 
 
@@ -88,3 +128,24 @@ def password_reset_done(*, user, request=None) -> None:
     """The person proved they own the address and chose a new password: lift any sign-in lockout."""
     axes_reset(username=user.email)
     security_event_record(kind=EventKind.PASSWORD_RESET, request=request, user=user)
+
+
+def address_paused(request) -> bool:
+    """Whether the address this request comes from has failed AXES_ADDRESS_FAILURE_LIMIT sign-ins within
+    the cool-off time, across every account it tried. django-axes pauses one account from one address
+    after AXES_FAILURE_LIMIT failures; this stops one address trying a few passwords against every account."""
+    from axes.models import AccessAttempt
+
+    from audit.addresses import client_ip
+
+    address = client_ip(request)
+    if address is None:
+        return False
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    failures = (
+        AccessAttempt.objects.filter(ip_address=address, attempt_time__gte=since).aggregate(
+            total=models.Sum("failures_since_start")
+        )["total"]
+        or 0
+    )
+    return failures >= settings.AXES_ADDRESS_FAILURE_LIMIT

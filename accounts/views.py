@@ -9,9 +9,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse, reverse_lazy
@@ -22,8 +22,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from audit.middleware import DENIAL_REASON
+from audit.models import EventKind
+from audit.services import security_event_record
 
-from .forms import NewPasswordForm, PasswordResetRequestForm, SignInForm, TwoFactorCodeForm
+from .forms import (
+    NewPasswordForm,
+    PasswordResetRequestForm,
+    SignInForm,
+    TwoFactorCodeForm,
+    TwoFactorReplaceForm,
+    TwoFactorTurnOffForm,
+)
 from .queue import QueueUnavailable
 from .selectors import (
     SET_UP,
@@ -34,6 +43,7 @@ from .selectors import (
     two_factor_step_for,
 )
 from .services import (
+    address_paused,
     authenticator_add,
     authenticator_remove,
     authenticator_verify,
@@ -46,6 +56,18 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     form_class = SignInForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        # Failures are counted per address across accounts too, before any password is checked.
+        if address_paused(request):
+            security_event_record(
+                kind=EventKind.LOCKED_OUT,
+                request=request,
+                detail=f"Address paused: {settings.AXES_ADDRESS_FAILURE_LIMIT} or more failed sign-ins "
+                "across accounts",
+            )
+            return locked_out(request, address=True)
+        return super().post(request, *args, **kwargs)
 
 
 class SignOutView(auth_views.LogoutView):
@@ -141,6 +163,10 @@ class TwoFactorSetUpView(LoginRequiredMixin, FormView):
             return redirect("accounts:two-factor-verify")
         return super().dispatch(request, *args, **kwargs)
 
+    def get_form_class(self):
+        # Replacing the app that guards the account needs the password and a code from that app too.
+        return TwoFactorReplaceForm if authenticator_for(self.request.user) is not None else TwoFactorCodeForm
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "submit_label": "Set up two-factor authentication"}
 
@@ -173,10 +199,12 @@ class TwoFactorSetUpView(LoginRequiredMixin, FormView):
                 user=self.request.user,
                 key=self.new_key(),
                 code=form.cleaned_data["code"],
+                password=form.cleaned_data.get("password"),
+                current_code=form.cleaned_data.get("current_code"),
                 request=self.request,
             )
         except ValidationError as exc:
-            form.add_error("code", exc)
+            form.add_error(None if hasattr(exc, "error_dict") else "code", exc)
             return self.form_invalid(form)
         del self.request.session[self.session_key]
         _second_factor_given(self.request, device)
@@ -216,12 +244,36 @@ class TwoFactorVerifyView(LoginRequiredMixin, FormView):
         return redirect(_next_url(self.request, reverse("home")))
 
 
-class TwoFactorTurnOffView(LoginRequiredMixin, View):
-    http_method_names = ["post", "options"]
+class TwoFactorTurnOffView(LoginRequiredMixin, FormView):
+    """Asks for the password and a code from the app before turning two-factor authentication off, so that
+    someone who finds a signed-in browser cannot take it off the account."""
 
-    def post(self, request):
-        if authenticator_remove(user=request.user, request=request):
-            messages.success(request, "Two-factor authentication is turned off.")
+    template_name = "accounts/two_factor_turn_off.html"
+    form_class = TwoFactorTurnOffForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and authenticator_for(request.user) is None:
+            return redirect("accounts:account")
+        if request.user.is_authenticated and two_factor_required_for(request.user):
+            raise PermissionDenied(
+                "Your role requires two-factor authentication, so you cannot turn it off. "
+                "You can set up a different app instead."
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            removed = authenticator_remove(
+                user=self.request.user,
+                password=form.cleaned_data["password"],
+                code=form.cleaned_data["code"],
+                request=self.request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        if removed:
+            messages.success(self.request, "Two-factor authentication is turned off.")
         return redirect("accounts:account")
 
 
@@ -231,6 +283,17 @@ class TwoFactorTurnOffView(LoginRequiredMixin, View):
 def csrf_failure(request, reason=""):
     setattr(request, DENIAL_REASON, f"The form's security check failed ({reason})")
     return HttpResponse(loader.render_to_string("403_csrf.html", request=request), status=403)
+
+
+def bad_request(request, exception=None):
+    """A request the service cannot read: most often a page sent with more text than any form accepts."""
+    too_large = isinstance(exception, RequestDataTooBig)
+    context = {
+        "too_large": too_large,
+        "limit": f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024:,} KB",
+        "service_name": settings.SERVICE_NAME,
+    }
+    return HttpResponseBadRequest(loader.render_to_string("400.html", context))
 
 
 def server_error(request):
@@ -253,11 +316,13 @@ def health(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-def locked_out(request, original_response=None, credentials=None):
-    """django-axes' answer once an account is locked: how long for, and how to get back in."""
+def locked_out(request, original_response=None, credentials=None, address=False):
+    """django-axes' answer once an account is locked (or, with `address`, the address paused for failures
+    across accounts): how long for, and how to get back in."""
     context = {
         "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
-        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "failure_limit": settings.AXES_ADDRESS_FAILURE_LIMIT if address else settings.AXES_FAILURE_LIMIT,
+        "address": address,
     }
     return render(request, "accounts/locked_out.html", context, status=429)
 

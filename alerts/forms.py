@@ -6,6 +6,8 @@ from crispy_forms_gds.layout import HTML, Field, Fieldset, Fixed, Layout, Size, 
 from django import forms
 from django.utils import timezone
 
+from accounts import text as limits
+from accounts.text import limited, text_limit
 from inspections.forms import DateField
 
 from . import rules
@@ -31,13 +33,17 @@ class AlertRaiseForm(forms.Form):
         label="What is the concern about?", choices=Concern.choices, widget=forms.RadioSelect, required=False
     )
     findings = forms.CharField(
+        **limited(limits.NOTE),
         label="What did you find?",
         help_text="What puts the child or other people at risk, and what the service has not done about it.",
         widget=forms.Textarea,
         required=False,
     )
     action_requested = forms.CharField(
-        label="What did you ask the service to do?", widget=forms.Textarea, required=False
+        **limited(limits.NOTE),
+        label="What did you ask the service to do?",
+        widget=forms.Textarea,
+        required=False,
     )
     notified_name = forms.CharField(label="Name", max_length=120, required=False)
     notified_role = forms.CharField(
@@ -57,8 +63,20 @@ class AlertRaiseForm(forms.Form):
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.radios("concern", legend_size=Size.MEDIUM, legend_tag="h2"),
-            Field.textarea("findings", rows=5, label_size=Size.MEDIUM, label_tag="h2"),
-            Field.textarea("action_requested", rows=4, label_size=Size.MEDIUM, label_tag="h2"),
+            Field.textarea(
+                "findings",
+                max_characters=text_limit(self.fields["findings"]),
+                rows=5,
+                label_size=Size.MEDIUM,
+                label_tag="h2",
+            ),
+            Field.textarea(
+                "action_requested",
+                max_characters=text_limit(self.fields["action_requested"]),
+                rows=4,
+                label_size=Size.MEDIUM,
+                label_tag="h2",
+            ),
             Fieldset(
                 Field.text("notified_name", field_width=Fixed.TWENTY),
                 Field.text("notified_role", field_width=Fixed.TWENTY),
@@ -129,6 +147,7 @@ class AlertRaiseForm(forms.Form):
 
 class AlertResolveForm(forms.Form):
     service_action = forms.CharField(
+        **limited(limits.NOTE),
         label="What has the service done?",
         help_text="In the words of the service's manager, as they confirmed it to you.",
         widget=forms.Textarea,
@@ -143,7 +162,13 @@ class AlertResolveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Field.textarea("service_action", rows=5, label_size=Size.MEDIUM, label_tag="h2"),
+            Field.textarea(
+                "service_action",
+                max_characters=text_limit(self.fields["service_action"]),
+                rows=5,
+                label_size=Size.MEDIUM,
+                label_tag="h2",
+            ),
             Field.text("confirmed_by_name", field_width=Fixed.TWENTY, label_size=Size.SMALL),
             Field("version"),
             Submit("resolve", "Record the confirmation and resolve the alert"),

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from accounts import text as limits
+from accounts.text import BoundedTextField
 from cases.models import Case
 from inspections.models import Inspection
 
@@ -40,8 +42,8 @@ class Alert(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="alerts")
     number = models.PositiveIntegerField()
     concern = models.CharField(max_length=20, choices=Concern.choices)
-    findings = models.TextField("what the inspector found")
-    action_requested = models.TextField("action asked of the service")
+    findings = BoundedTextField("what the inspector found", max_length=limits.NOTE)
+    action_requested = BoundedTextField("action asked of the service", max_length=limits.NOTE)
     notified_name = models.CharField("name of the person told at the service", max_length=120)
     notified_role = models.CharField("their role", max_length=120)
     notified_how = models.CharField("how they were told", max_length=20, choices=NotifiedHow.choices)
@@ -51,7 +53,7 @@ class Alert(models.Model):
     status = models.CharField(max_length=10, choices=AlertStatus.choices, default=AlertStatus.OPEN)
 
     # The service's confirmation, recorded by an inspector on the service manager's behalf.
-    service_action = models.TextField("action the service confirmed", blank=True)
+    service_action = BoundedTextField("action the service confirmed", blank=True, max_length=limits.NOTE)
     confirmed_by_name = models.CharField(
         "name of the person at the service who confirmed it", max_length=120, blank=True
     )

@@ -13,7 +13,7 @@ class FilterDateField(DateInputField):
     def compress(self, data_list):
         try:
             return super().compress(data_list)
-        except ValidationError:
+        except (ValidationError, OverflowError):  # OverflowError: a year like 10^30
             raise ValidationError("Enter a real date, like 27 3 2025") from None
 
 

@@ -1,6 +1,9 @@
 """Floor 0: the security event log. Separate from the case history: it records who signed in, who was
 refused, what was downloaded or exported, and from where; never what a judgement said."""
 
+import functools
+import operator
+
 import pgtrigger
 from django.conf import settings
 from django.db import models
@@ -33,6 +36,24 @@ class EventKind(models.TextChoices):
     ADMIN_CHANGE = "admin_change", "Changed in the administration pages"
 
 
+_FIXED = (
+    "id",
+    "kind",
+    "occurred_at",
+    "user",
+    "user_email",
+    "ip_address",
+    "method",
+    "path",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "detail",
+    "bucket",
+)
+"""The fields no update may change."""
+
+
 class SecurityEvent(models.Model):
     """One security-relevant thing that happened. Rows are never changed (a database trigger refuses
     updates); they are deleted only by `delete_old_security_events` once older than the retention."""
@@ -55,6 +76,11 @@ class SecurityEvent(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField("object", max_length=200, blank=True)
     detail = models.CharField(max_length=500, blank=True)
+    # Repeated events from one source in one interval are one row (audit.services.COUNTED_KINDS): how many,
+    # first seen (occurred_at) and last seen. `bucket` names the source and the interval.
+    count = models.PositiveIntegerField(default=1)
+    last_seen = models.DateTimeField(null=True, blank=True)
+    bucket = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -62,7 +88,18 @@ class SecurityEvent(models.Model):
             models.Index(fields=["occurred_at"], name="security_event_time"),
             models.Index(fields=["kind", "occurred_at"], name="security_event_kind_time"),
         ]
-        triggers = [pgtrigger.Protect(name="security_event_append_only", operation=pgtrigger.Update)]
+        triggers = [
+            # Append-only: an update may only count one more of the same event (count up, last seen).
+            pgtrigger.Protect(
+                name="security_event_append_only",
+                operation=pgtrigger.Update,
+                condition=functools.reduce(
+                    operator.or_,
+                    [pgtrigger.Q(**{f"old__{name}__df": pgtrigger.F(f"new__{name}")}) for name in _FIXED],
+                    pgtrigger.Q(new__count__lt=pgtrigger.F("old__count")),
+                ),
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.user_email or 'unknown person'} {self.occurred_at:%Y-%m-%d %H:%M}"

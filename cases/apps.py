@@ -6,11 +6,15 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases and case assessments"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from inspections.panels import HomePanel, InspectionPanel, register_home_panel, register_panel
         from inspections.stage import register_stage_facts
 
         from . import panels, permissions, selectors  # noqa: F401 (permissions registers the case rules)
+        from .unsaved import keep_only_for
 
+        user_logged_in.connect(keep_only_for, dispatch_uid="cases.unsaved.keep_only_for")
         register_stage_facts("cases", selectors.stage_facts)
 
         register_panel(

@@ -12,8 +12,20 @@ from crispy_forms_gds.layout import (
 )
 from django import forms
 
+from accounts import text as limits
+from accounts.text import limited, text_limit
+
 from . import rules
-from .models import COMMENT_MAX_LENGTH, Case, Category, Level, OffenceGroup, Oversight, YesNo
+from .models import (
+    COMMENT_MAX_LENGTH,
+    Case,
+    Category,
+    KeyQuestionAnswer,
+    Level,
+    OffenceGroup,
+    Oversight,
+    YesNo,
+)
 from .selectors import KeyQuestionItem, PromptItem, StandardItem
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -80,6 +92,7 @@ class CaseFactsForm(UnsavedAuthorMixin):
         "The report's count of case manager interviews is taken from this answer once the case is submitted.",
     )
     notes = forms.CharField(
+        **limited(limits.NOTE),
         label="Notes (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -144,7 +157,7 @@ class CaseFactsForm(UnsavedAuthorMixin):
                 "Which key questions apply", "child_safety_factors", "others_safety_factors", "review_needed"
             ),
             section("Oversight", "management_oversight", "case_manager_interviewed"),
-            Field.textarea("notes", label_size=Size.SMALL),
+            Field.textarea("notes", max_characters=text_limit(self.fields["notes"]), label_size=Size.SMALL),
             Submit("save", "Save and continue"),
         )
 
@@ -167,6 +180,7 @@ class ReviewForm(forms.Form):
         error_messages={"required": "Choose whether to approve the case or return it"},
     )
     reason = forms.CharField(
+        **limited(limits.REASON),
         label="If you return it: what does the inspector need to change?",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -347,7 +361,8 @@ class StandardForm(UnsavedAuthorMixin):
                 error_messages={"invalid_choice": f"{kq.applicability.explanation} Answer yes or no."},
             )
             for name in ("rationale", "out_of_scope_reason", "quote"):
-                self.fields[f"{slug}-{name}"] = forms.CharField(required=False)
+                limit = KeyQuestionAnswer._meta.get_field(name).max_length
+                self.fields[f"{slug}-{name}"] = forms.CharField(required=False, **limited(limit))
             self.fields[f"{slug}-good_practice"] = forms.BooleanField(required=False)
             # Answering not applicable over answered prompts: the inspector's "yes, set them to not applicable".
             self.fields[f"{slug}-clear_prompts"] = forms.BooleanField(required=False)

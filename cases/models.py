@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 
+from accounts import text as limits
+from accounts.text import BoundedTextField
 from inspections.models import Inspection, KeyQuestion, Prompt
 
 
@@ -170,7 +172,7 @@ class Case(models.Model):
     review_needed = models.BooleanField("a review was needed", null=True, blank=True)
     management_oversight = models.CharField(max_length=12, choices=Oversight.choices, blank=True)
     case_manager_interviewed = models.BooleanField(null=True, blank=True)
-    notes = models.TextField(blank=True)
+    notes = BoundedTextField(blank=True, max_length=limits.NOTE)
 
     # Quality assurance.
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -182,7 +184,7 @@ class Case(models.Model):
         blank=True,
         related_name="approved_cases",
     )
-    returned_reason = models.TextField(blank=True)
+    returned_reason = BoundedTextField(blank=True, max_length=limits.REASON)
     returned_at = models.DateTimeField(null=True, blank=True)
     returned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -260,10 +262,10 @@ class KeyQuestionAnswer(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="key_question_answers")
     key_question = models.ForeignKey(KeyQuestion, on_delete=models.PROTECT, related_name="answers")
     value = models.CharField(max_length=3, choices=AnswerValue.choices, blank=True)
-    rationale = models.TextField(blank=True)
+    rationale = BoundedTextField(blank=True, max_length=limits.NOTE)
     # Why an all-cases key question is out of scope for this case (flagged at quality assurance).
-    out_of_scope_reason = models.TextField(blank=True)
-    quote = models.TextField("quote for the report", blank=True)
+    out_of_scope_reason = BoundedTextField(blank=True, max_length=limits.REASON)
+    quote = BoundedTextField("quote for the report", blank=True, max_length=limits.REASON)
     good_practice = models.BooleanField("good practice example", default=False)
     version = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
@@ -370,7 +372,7 @@ class CaseReturn(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="returns")
     returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     returned_at = models.DateTimeField()
-    reason = models.TextField()
+    reason = BoundedTextField(max_length=limits.REASON)
     # {"facts": {field: value}, "key_questions": {code: {field: value}}, "prompts": {code: value}}
     answers = models.JSONField()
 
@@ -432,11 +434,11 @@ class SecondMarkingAnswer(models.Model):
     marking = models.ForeignKey(SecondMarking, on_delete=models.CASCADE, related_name="answers")
     code = models.CharField(max_length=20)
     value = models.CharField(max_length=3, choices=AnswerValue.choices, blank=True)
-    rationale = models.TextField(blank=True)
+    rationale = BoundedTextField(blank=True, max_length=limits.NOTE)
     first_value = models.CharField(max_length=3, choices=AnswerValue.choices, blank=True)
-    first_rationale = models.TextField(blank=True)
+    first_rationale = BoundedTextField(blank=True, max_length=limits.NOTE)
     agreed_value = models.CharField(max_length=3, choices=AnswerValue.choices, blank=True)
-    agreed_reason = models.TextField(blank=True)
+    agreed_reason = BoundedTextField(blank=True, max_length=limits.REASON)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -5,7 +5,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.middleware.csrf import get_token
@@ -313,10 +313,21 @@ class AutosaveView(View):
             )
         inspection = inspection_get_for(request.user, reference)
         try:
+            body = request.body
+        except RequestDataTooBig:
+            return JsonResponse(
+                {
+                    "error": "invalid",
+                    "message": "The change is too long to save: shorten the text and try again.",
+                },
+                status=400,
+            )
+        try:
             try:
-                change = json.loads(request.body)
+                change = json.loads(body)
                 kind, version, fields = change["kind"], int(change.get("version", 0)), dict(change["fields"])
-            except (ValueError, KeyError, TypeError):
+            except (ValueError, KeyError, TypeError, RecursionError):
+                # (RecursionError: a body of nested brackets deeper than the JSON decoder goes.)
                 # Say first whether the user may change the case at all, then that the change was unreadable.
                 case = case_get_for(inspection=inspection, case_id=case_id)
                 services.refuse_if_read_only(case=case, user=request.user)

@@ -30,3 +30,5 @@ urlpatterns = [
 
 # The database or job queue out of reach is a 503 in words, not a traceback (accounts.views.server_error).
 handler500 = "accounts.views.server_error"
+# A body over DATA_UPLOAD_MAX_MEMORY_SIZE (or one that cannot be read) is a 400 in words.
+handler400 = "accounts.views.bad_request"

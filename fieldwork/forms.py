@@ -3,6 +3,8 @@ from crispy_forms_gds.layout import Field, Fixed, Layout, Size, Submit
 from django import forms
 from django.utils import timezone
 
+from accounts import text as limits
+from accounts.text import limited, text_limit
 from inspections.forms import DateField
 
 from . import rules
@@ -27,6 +29,7 @@ class ReferralForm(forms.Form):
         required=False,
     )
     question = forms.CharField(
+        **limited(limits.REASON),
         label="What should they follow up?",
         help_text="The question for the colleague inspector, for example whether the police shared what they knew.",
         widget=forms.Textarea,
@@ -45,7 +48,13 @@ class ReferralForm(forms.Form):
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.radios("discipline", legend_size=Size.MEDIUM, legend_tag="h2"),
-            Field.textarea("question", rows=4, label_size=Size.MEDIUM, label_tag="h2"),
+            Field.textarea(
+                "question",
+                max_characters=text_limit(self.fields["question"]),
+                rows=4,
+                label_size=Size.MEDIUM,
+                label_tag="h2",
+            ),
             Field.select("assigned_to", label_size=Size.MEDIUM, label_tag="h2"),
             Submit("refer", "Refer the case"),
         )
@@ -64,7 +73,9 @@ class ReferralForm(forms.Form):
 
 
 class FindingForm(forms.Form):
-    finding = forms.CharField(label="What did you find?", widget=forms.Textarea, required=False)
+    finding = forms.CharField(
+        **limited(limits.NOTE), label="What did you find?", widget=forms.Textarea, required=False
+    )
     standard = forms.TypedChoiceField(
         label="Which standard is it evidence for? (optional)", coerce=int, empty_value=None, required=False
     )
@@ -78,7 +89,13 @@ class FindingForm(forms.Form):
         ]
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Field.textarea("finding", rows=6, label_size=Size.MEDIUM, label_tag="h2"),
+            Field.textarea(
+                "finding",
+                max_characters=text_limit(self.fields["finding"]),
+                rows=6,
+                label_size=Size.MEDIUM,
+                label_tag="h2",
+            ),
             Field.select("standard", label_size=Size.MEDIUM, label_tag="h2"),
             Field("version"),
             Submit("record", "Record the finding"),
@@ -111,7 +128,9 @@ class MeetingForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
-    notes = forms.CharField(label="Notes (optional)", widget=forms.Textarea, required=False)
+    notes = forms.CharField(
+        **limited(limits.NOTE), label="Notes (optional)", widget=forms.Textarea, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,7 +139,13 @@ class MeetingForm(forms.Form):
             Field("held_on"),
             Field.text("who_with", field_width=Fixed.TWENTY, label_size=Size.MEDIUM, label_tag="h2"),
             Field.radios("partner", legend_size=Size.MEDIUM, legend_tag="h2"),
-            Field.textarea("notes", rows=3, label_size=Size.MEDIUM, label_tag="h2"),
+            Field.textarea(
+                "notes",
+                max_characters=text_limit(self.fields["notes"]),
+                rows=3,
+                label_size=Size.MEDIUM,
+                label_tag="h2",
+            ),
             Submit("log", "Log the meeting"),
         )
 

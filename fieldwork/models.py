@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from accounts import text as limits
+from accounts.text import BoundedTextField
 from cases.models import Case
 from inspections.models import Inspection, Standard
 
@@ -40,7 +42,7 @@ class Referral(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
     number = models.PositiveIntegerField()
     discipline = models.CharField(max_length=20, choices=Discipline.choices)
-    question = models.TextField("question to follow up")
+    question = BoundedTextField("question to follow up", max_length=limits.REASON)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="who follows it up"
     )
@@ -48,7 +50,7 @@ class Referral(models.Model):
     referred_at = models.DateTimeField(default=timezone.now)
 
     # The finding, recorded by the person it is assigned to (or the lead): recording it marks it done.
-    finding = models.TextField(blank=True)
+    finding = BoundedTextField(blank=True, max_length=limits.NOTE)
     standard = models.ForeignKey(Standard, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     found_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -87,7 +89,7 @@ class Meeting(models.Model):
     held_on = models.DateField("date")
     who_with = models.CharField("who with", max_length=200)
     partner = models.CharField("discipline or partner", max_length=20, choices=Partner.choices)
-    notes = models.TextField(blank=True)
+    notes = BoundedTextField(blank=True, max_length=limits.NOTE)
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     logged_at = models.DateTimeField(default=timezone.now)
 

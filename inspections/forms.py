@@ -7,7 +7,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from accounts import text as limits
 from accounts.models import Role, User
+from accounts.text import limited, text_limit
 
 from .models import FrameworkVersion, Inspection, Service, ServiceTerm, TeamMembership, TeamRole
 
@@ -36,7 +38,7 @@ class DateField(DateInputField):
         day, month, year = data_list
         try:
             value = datetime.date(int(year), int(month), int(day))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: a year like 10^30
             raise ValidationError(f"The date {self.what} must be a real date") from None
         if not 1990 <= value.year <= 2100:
             raise ValidationError(f"The year {self.what} must include all four numbers, for example 2021")
@@ -68,7 +70,9 @@ class ServiceForm(forms.ModelForm):
         self.helper.layout = Layout(
             Field.text("name", field_width=Fluid.TWO_THIRDS),
             Field.radios("term", legend_size=Size.SMALL),
-            Field.textarea("local_authorities", rows=4),
+            Field.textarea(
+                "local_authorities", max_characters=text_limit(self.fields["local_authorities"]), rows=4
+            ),
             Submit("submit", submit_label),
         )
 
@@ -114,6 +118,7 @@ class InspectionForm(forms.Form):
     )
     is_joint = forms.BooleanField(label="This is a joint inspection with other inspectorates", required=False)
     partner_inspectorates = forms.CharField(
+        **limited(limits.REASON),
         label="Partner inspectorates",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -177,7 +182,11 @@ class InspectionForm(forms.Form):
                 legend_size=Size.SMALL,
             ),
             Field.checkbox("is_joint"),
-            Field.textarea("partner_inspectorates", rows=3),
+            Field.textarea(
+                "partner_inspectorates",
+                max_characters=text_limit(self.fields["partner_inspectorates"]),
+                rows=3,
+            ),
         ]
         if creating:
             del self.fields["version"]

@@ -4,6 +4,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from accounts import text as limits
+from accounts.text import BoundedTextField
+
 from .history import kept_history
 
 # --- the framework ------------------------------------------------------------------------------------
@@ -172,7 +175,9 @@ class Service(models.Model):
     term = models.CharField(
         "the service's own term", max_length=3, choices=ServiceTerm.choices, default=ServiceTerm.YOT
     )
-    local_authorities = models.TextField("local authorities covered", blank=True, help_text="One a line.")
+    local_authorities = BoundedTextField(
+        "local authorities covered", blank=True, help_text="One a line.", max_length=limits.REASON
+    )
 
     class Meta:
         ordering = ["name"]
@@ -215,7 +220,9 @@ class Inspection(models.Model):
         blank=True,
     )
     is_joint = models.BooleanField("joint inspection", default=False)
-    partner_inspectorates = models.TextField(blank=True, help_text="One a line, for example HMICFRS.")
+    partner_inspectorates = BoundedTextField(
+        blank=True, help_text="One a line, for example HMICFRS.", max_length=limits.REASON
+    )
     # When the current publication froze the inspection's data (None: not published, or withdrawn). Kept
     # on the row every page loads anyway, so that knowing whether the data are frozen costs no query.
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -299,7 +306,7 @@ class Publication(models.Model):
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    withdrawal_reason = models.TextField(blank=True)
+    withdrawal_reason = BoundedTextField(blank=True, max_length=limits.REASON)
 
     class Meta:
         ordering = ["inspection", "-published_at"]

@@ -3,6 +3,9 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size, Submit
 from django import forms
 
+from accounts import text as limits
+from accounts.text import limited, text_limit
+
 from . import rules
 from .models import EvidenceSource
 from .selectors import StandardRatings
@@ -27,7 +30,9 @@ class PanelDecisionForm(forms.Form):
         error_messages={"required": "Choose the rating the panel gives this standard"},
     )
     key_question = forms.ChoiceField(widget=forms.RadioSelect, required=False)
-    rationale = forms.CharField(widget=forms.Textarea, required=False, label="The panel's rationale")
+    rationale = forms.CharField(
+        **limited(limits.NOTE), widget=forms.Textarea, required=False, label="The panel's rationale"
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, standard: StandardRatings, **kwargs):
@@ -73,7 +78,12 @@ class PanelDecisionForm(forms.Form):
                 if standard.is_case_based
                 else []
             ),
-            Field.textarea("rationale", rows=6, label_size=Size.SMALL),
+            Field.textarea(
+                "rationale",
+                max_characters=text_limit(self.fields["rationale"]),
+                rows=6,
+                label_size=Size.SMALL,
+            ),
             Field("version"),
             Submit("save", "Record the decision"),
         )
@@ -86,6 +96,7 @@ class DomainOneProposalForm(forms.Form):
         error_messages={"required": "Choose the rating you propose"},
     )
     rationale = forms.CharField(
+        **limited(limits.NOTE),
         widget=forms.Textarea,
         label="Why this rating",
         help_text="Your overall judgement against the ratings characteristics.",
@@ -104,6 +115,7 @@ class DomainOneProposalForm(forms.Form):
             name = "kq_" + kq.code.replace(".", "_")
             self.key_question_fields[kq.code] = name
             self.fields[name] = forms.CharField(
+                **limited(limits.NOTE),
                 widget=forms.Textarea,
                 label=f"{kq.code} {kq.text}",
                 help_text="Your rationale on this key question.",
@@ -112,10 +124,17 @@ class DomainOneProposalForm(forms.Form):
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.radios("rating", legend_size=Size.MEDIUM, legend_tag="h2"),
-            Field.textarea("rationale", rows=5, label_size=Size.SMALL),
+            Field.textarea(
+                "rationale",
+                max_characters=text_limit(self.fields["rationale"]),
+                rows=5,
+                label_size=Size.SMALL,
+            ),
             Fieldset(
                 *(
-                    Field.textarea(name, rows=4, label_size=Size.SMALL)
+                    Field.textarea(
+                        name, max_characters=text_limit(self.fields[name]), rows=4, label_size=Size.SMALL
+                    )
                     for name in self.key_question_fields.values()
                 ),
                 legend="Rationale for each key question",
@@ -169,6 +188,7 @@ class EvidenceNoteForm(forms.Form):
     )
     key_question = forms.ChoiceField(required=False, label="Which key question does it bear on?")
     note = forms.CharField(
+        **limited(limits.NOTE),
         widget=forms.Textarea,
         label="The evidence",
         help_text="What you found, and in which document, meeting or interview.",
@@ -184,13 +204,14 @@ class EvidenceNoteForm(forms.Form):
         self.helper.layout = Layout(
             Field.radios("source", legend_size=Size.SMALL),
             Field.select("key_question"),
-            Field.textarea("note", rows=5),
+            Field.textarea("note", max_characters=text_limit(self.fields["note"]), rows=5),
             Submit("save", "Add the evidence"),
         )
 
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(
+        **limited(limits.REASON),
         widget=forms.Textarea,
         label="Why are you reopening the ratings?",
         help_text="This is recorded with your name and the time.",
@@ -201,6 +222,12 @@ class ReopenForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Field.textarea("reason", rows=4, label_size=Size.MEDIUM, label_tag="h2"),
+            Field.textarea(
+                "reason",
+                max_characters=text_limit(self.fields["reason"]),
+                rows=4,
+                label_size=Size.MEDIUM,
+                label_tag="h2",
+            ),
             Submit("reopen", "Reopen the ratings", css_class="govuk-button--warning"),
         )

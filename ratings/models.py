@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from accounts import text as limits
+from accounts.text import BoundedTextField
 from inspections.history import kept_history
 from inspections.models import Inspection, KeyQuestion, Standard
 
@@ -26,7 +28,7 @@ class DomainOneProposal(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="domain_one_proposals")
     standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="+")
     rating = models.CharField("proposed rating", max_length=24, choices=Rating.choices)
-    rationale = models.TextField("why this rating")
+    rationale = BoundedTextField("why this rating", max_length=limits.NOTE)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -55,7 +57,7 @@ class DomainOneKeyQuestionRationale(models.Model):
         DomainOneProposal, on_delete=models.CASCADE, related_name="key_question_rationales"
     )
     key_question = models.ForeignKey(KeyQuestion, on_delete=models.PROTECT, related_name="+")
-    rationale = models.TextField()
+    rationale = BoundedTextField(max_length=limits.NOTE)
 
     class Meta:
         ordering = ["proposal", "key_question__order"]
@@ -78,8 +80,8 @@ class DomainOneDraft(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="domain_one_drafts")
     standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="+")
     rating = models.CharField(max_length=24, choices=Rating.choices, blank=True)
-    rationale = models.TextField(blank=True)
-    # Key question code -> the rationale written for it so far.
+    rationale = BoundedTextField(blank=True, max_length=limits.NOTE)
+    # Key question code -> the rationale written for it so far (each within limits.NOTE, checked by the service).
     key_question_rationales = models.JSONField(default=dict, blank=True)
     saved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -114,7 +116,7 @@ class EvidenceNote(models.Model):
         KeyQuestion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     source = models.CharField(max_length=12, choices=EvidenceSource.choices)
-    note = models.TextField()
+    note = BoundedTextField(max_length=limits.NOTE)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -143,7 +145,7 @@ class PanelDecision(models.Model):
     key_question = models.ForeignKey(
         KeyQuestion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    rationale = models.TextField(blank=True)
+    rationale = BoundedTextField(blank=True, max_length=limits.NOTE)
     basis = models.JSONField()
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -179,7 +181,7 @@ class RatingsSignOff(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reopened_at = models.DateTimeField(null=True, blank=True)
-    reopen_reason = models.TextField("why the ratings were reopened", blank=True)
+    reopen_reason = BoundedTextField("why the ratings were reopened", blank=True, max_length=limits.REASON)
 
     class Meta:
         ordering = ["inspection", "-signed_off_at", "-pk"]

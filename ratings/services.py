@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
+from accounts import text as limits
+from accounts.text import too_long_message
 from audit.models import EventKind
 from audit.services import security_event_record
 from cases.models import Case, CaseStatus, KeyQuestionAnswer, PromptAnswer, SecondMarking, SecondMarkingAnswer
@@ -283,6 +285,13 @@ def domain_one_draft_save(
         raise ValidationError(
             {NON_FIELD_ERRORS: [f"{code} is not a key question of {standard.code}." for code in unknown]}
         )
+    too_long = {
+        code: too_long_message(limits.NOTE, len(text))
+        for code, text in sorted(key_question_rationales.items())
+        if len(text or "") > limits.NOTE
+    }
+    if too_long:
+        raise ValidationError({NON_FIELD_ERRORS: [f"{code}: {message}" for code, message in too_long.items()]})
     if draft is None:
         draft = DomainOneDraft(inspection=inspection, standard=standard)
     else:

@@ -9,6 +9,7 @@ import datetime
 import io
 from collections.abc import Sequence
 
+from accounts.spreadsheets import csv_row, xlsx_append
 from ratings import rules
 
 from .context import with_term
@@ -103,20 +104,12 @@ def _label(rating: str | None) -> str | None:
     return rules.RATING_LABELS[rating] if rating else None
 
 
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return value
-
-
 def to_csv(data: dict) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(data["columns"])
+    writer.writerow(csv_row(data["columns"]))
     for row in data["rows"]:
-        writer.writerow([_cell(row[c]) for c in data["columns"]])
+        writer.writerow(csv_row(row[c] for c in data["columns"]))
     # A byte-order mark, so that spreadsheet programs read the text as UTF-8.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -128,17 +121,17 @@ def to_xlsx(data: dict) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Figures"
-    sheet.append(data["columns"])
+    xlsx_append(sheet, data["columns"])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in data["rows"]:
-        sheet.append([_cell(row[c]) for c in data["columns"]])
+        xlsx_append(sheet, (row[c] for c in data["columns"]))
     sheet.freeze_panes = "A2"
     sheet.column_dimensions["F"].width = 90
     about = book.create_sheet("About")
-    about.append(["Inspection", data["inspection"]])
-    about.append(["Service", data["service"]])
-    about.append(["Figures", data["status"]])
+    xlsx_append(about, ["Inspection", data["inspection"]])
+    xlsx_append(about, ["Service", data["service"]])
+    xlsx_append(about, ["Figures", data["status"]])
     # A fixed creation time: the same figures always give the same file.
     book.properties.created = book.properties.modified = datetime.datetime(2000, 1, 1)
     out = io.BytesIO()

@@ -5,6 +5,9 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fixed, Fluid, Layout, Size, Submit
 from django import forms
 
+from accounts import text as limits
+from accounts.text import limited, text_limit
+
 from . import facts as catalogue
 from .context import with_term
 from .models import AddresseeKind, ExampleKind, FindingKind, RenderFormat, SuppliedBy
@@ -16,8 +19,11 @@ def _version():
     return forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-def _text(label: str, help_text: str = "", required: bool = False, rows: int = 8) -> forms.CharField:
+def _text(
+    label: str, help_text: str = "", required: bool = False, rows: int = 8, limit: int = limits.PARAGRAPH
+) -> forms.CharField:
     return forms.CharField(
+        **limited(limit),
         label=label,
         help_text=help_text,
         required=required,
@@ -72,6 +78,7 @@ class ReportDetailsForm(forms.Form):
         "Local context for the background",
         "Printed after the three standard paragraphs of the background section.",
         rows=12,
+        limit=limits.SECTION,
     )
     presenters = forms.CharField(
         label="Who presented to the inspectors",
@@ -105,15 +112,17 @@ class ReportDetailsForm(forms.Form):
                 legend_size=Size.MEDIUM,
             ),
             Fieldset(
-                Field.textarea("foreword", rows=14),
+                Field.textarea("foreword", max_characters=text_limit(self.fields["foreword"]), rows=14),
                 Field.text("signatory_name", field_width=Fluid.ONE_HALF),
                 Field.text("signatory_title", field_width=Fluid.ONE_HALF),
                 legend="Foreword",
                 legend_size=Size.MEDIUM,
             ),
             Fieldset(
-                Field.textarea("summary_context", rows=4),
-                Field.textarea("background", rows=12),
+                Field.textarea(
+                    "summary_context", max_characters=text_limit(self.fields["summary_context"]), rows=4
+                ),
+                Field.textarea("background", max_characters=text_limit(self.fields["background"]), rows=12),
                 legend="Executive summary and background",
                 legend_size=Size.MEDIUM,
             ),
@@ -152,9 +161,9 @@ class DomainSectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Field.textarea("summary", rows=12),
-            Field.textarea("results", rows=6),
-            Field.textarea("overview", rows=8),
+            Field.textarea("summary", max_characters=text_limit(self.fields["summary"]), rows=12),
+            Field.textarea("results", max_characters=text_limit(self.fields["results"]), rows=6),
+            Field.textarea("overview", max_characters=text_limit(self.fields["overview"]), rows=8),
             "version",
             TOKEN_HELP,
             Submit("submit", "Save"),
@@ -174,6 +183,7 @@ class FindingForm(forms.Form):
         "bullet; the chapter as written.",
         required=True,
         rows=4,
+        limit=limits.REASON,
     )
     in_summary = forms.BooleanField(label="Print it in the executive summary", required=False)
     in_chapter = forms.BooleanField(label="Print it in the chapter", required=False)
@@ -187,7 +197,7 @@ class FindingForm(forms.Form):
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.radios("kind", legend_size=Size.SMALL, inline=True),
-            Field.textarea("text", rows=4),
+            Field.textarea("text", max_characters=text_limit(self.fields["text"]), rows=4),
             Fieldset(
                 Field.checkbox("in_summary"),
                 Field.checkbox("in_chapter"),
@@ -238,6 +248,7 @@ class RecommendationForm(forms.Form):
         "The report numbers the recommendations and adds the full stops.",
         required=True,
         rows=4,
+        limit=limits.REASON,
     )
     standards = forms.ModelMultipleChoiceField(
         label="Standards it follows from", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
@@ -252,7 +263,7 @@ class RecommendationForm(forms.Form):
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.select("addressee"),
-            Field.textarea("text", rows=4),
+            Field.textarea("text", max_characters=text_limit(self.fields["text"]), rows=4),
             Field.checkboxes("standards", legend_size=Size.SMALL, small=True),
             "version",
             TOKEN_HELP,
@@ -378,7 +389,10 @@ class StandardNarrativeForm(forms.Form):
             rows=5,
         )
         self.fields["standard_version"] = _version()
-        layout = [Field.textarea("text", rows=5), "standard_version"]
+        layout = [
+            Field.textarea("text", max_characters=text_limit(self.fields["text"]), rows=5),
+            "standard_version",
+        ]
         self.has_discretion = bool(figures and any(f.discretion for f in figures.key_questions))
         if self.has_discretion:
             self.fields["discretion"] = _text(
@@ -388,7 +402,9 @@ class StandardNarrativeForm(forms.Form):
                 "empty the box to print none.",
                 rows=5,
             )
-            layout.insert(0, Field.textarea("discretion", rows=5))
+            layout.insert(
+                0, Field.textarea("discretion", max_characters=text_limit(self.fields["discretion"]), rows=5)
+            )
         figures = {f.id: f for f in figures.key_questions} if figures else {}
         for kq in key_questions:
             hint = ""
@@ -401,7 +417,12 @@ class StandardNarrativeForm(forms.Form):
             self.fields[f"kq_{kq.code}"] = _text(f"{kq.code} {with_term(kq.text, term)}", hint, rows=10)
             self.fields[f"kq_{kq.code}_version"] = _version()
             layout += [
-                Field.textarea(f"kq_{kq.code}", rows=10, label_size=Size.SMALL),
+                Field.textarea(
+                    f"kq_{kq.code}",
+                    max_characters=text_limit(self.fields[f"kq_{kq.code}"]),
+                    rows=10,
+                    label_size=Size.SMALL,
+                ),
                 f"kq_{kq.code}_version",
             ]
         self.helper = FormHelper()
@@ -434,6 +455,7 @@ class CaseExampleForm(forms.Form):
         "pseudonym), no dates of birth.",
         required=True,
         rows=10,
+        limit=limits.NOTE,
     )
     anonymised = forms.BooleanField(
         label="I have checked that this text does not identify the child or the case manager",
@@ -447,7 +469,7 @@ class CaseExampleForm(forms.Form):
         self.helper.layout = Layout(
             Field.radios("kind", legend_size=Size.SMALL, inline=True),
             Field.text("lead_in", field_width=Fluid.TWO_THIRDS),
-            Field.textarea("text", rows=10),
+            Field.textarea("text", max_characters=text_limit(self.fields["text"]), rows=10),
             Field.checkbox("anonymised"),
             "version",
             Submit("submit", "Save the example"),
@@ -460,6 +482,7 @@ class RenderRequestForm(forms.Form):
 
 class WithdrawPublicationForm(forms.Form):
     reason = forms.CharField(
+        **limited(limits.REASON),
         widget=forms.Textarea,
         label="Why are you withdrawing the publication?",
         help_text="This is recorded in the security event log with your name and the time.",
@@ -470,6 +493,12 @@ class WithdrawPublicationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Field.textarea("reason", rows=4, label_size=Size.MEDIUM, label_tag="h2"),
+            Field.textarea(
+                "reason",
+                max_characters=text_limit(self.fields["reason"]),
+                rows=4,
+                label_size=Size.MEDIUM,
+                label_tag="h2",
+            ),
             Submit("withdraw", "Withdraw the publication", css_class="govuk-button--warning"),
         )

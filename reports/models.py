@@ -7,6 +7,8 @@ floors whenever the report is built, so the text cannot disagree with the data (
 from django.conf import settings
 from django.db import models
 
+from accounts import text as limits
+from accounts.text import BoundedTextField
 from cases.models import KeyQuestionAnswer
 from inspections.history import kept_history
 from inspections.models import Domain, Inspection, KeyQuestion, Publication, Standard
@@ -46,7 +48,7 @@ class Report(Versioned):
         blank=True,
         help_text="How the report names the service in prose, for example Cheshire YJS.",
     )
-    foreword = models.TextField(blank=True)
+    foreword = BoundedTextField(blank=True, max_length=limits.PARAGRAPH)
     signatory_name = models.CharField("name of the signatory", max_length=120, blank=True)
     lead_inspector_name = models.CharField(
         "lead inspector's name as printed",
@@ -58,10 +60,13 @@ class Report(Versioned):
     signatory_title = models.CharField(
         "signatory's title", max_length=120, blank=True, default="Chief Inspector of Probation"
     )
-    summary_context = models.TextField(
-        "context after the executive summary's opening", blank=True, help_text="Optional."
+    summary_context = BoundedTextField(
+        "context after the executive summary's opening",
+        blank=True,
+        help_text="Optional.",
+        max_length=limits.PARAGRAPH,
     )
-    background = models.TextField("local context", blank=True)
+    background = BoundedTextField("local context", blank=True, max_length=limits.SECTION)
     presenters = models.CharField(
         "who presented to the inspectors",
         max_length=300,
@@ -85,10 +90,10 @@ class DomainSection(Versioned):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="domain_sections")
     domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="+")
-    summary = models.TextField("executive summary", blank=True)
+    summary = BoundedTextField("executive summary", blank=True, max_length=limits.PARAGRAPH)
     # Printed in both the executive summary and the chapter, so the two cannot drift apart.
-    results = models.TextField("results (summary and chapter)", blank=True)
-    overview = models.TextField("chapter overview", blank=True)
+    results = BoundedTextField("results (summary and chapter)", blank=True, max_length=limits.PARAGRAPH)
+    overview = BoundedTextField("chapter overview", blank=True, max_length=limits.PARAGRAPH)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["report", "domain"], name="one_section_per_domain")]
@@ -110,8 +115,9 @@ class Finding(Versioned):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="findings")
     domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=12, choices=FindingKind.choices)
-    text = models.TextField(
-        help_text="A sentence, starting with a capital letter and ending with a full stop."
+    text = BoundedTextField(
+        max_length=limits.REASON,
+        help_text="A sentence, starting with a capital letter and ending with a full stop.",
     )
     in_summary = models.BooleanField("in the executive summary", default=True)
     in_chapter = models.BooleanField("in the chapter", default=True)
@@ -165,7 +171,10 @@ class Recommendation(Versioned):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="recommendations")
     addressee = models.ForeignKey(Addressee, on_delete=models.PROTECT, related_name="recommendations")
-    text = models.TextField(help_text="Starts with a lower-case verb, for example: provide staff with ...")
+    text = BoundedTextField(
+        help_text="Starts with a lower-case verb, for example: provide staff with ...",
+        max_length=limits.REASON,
+    )
     standards = models.ManyToManyField(Standard, blank=True, related_name="+")
     order = models.PositiveIntegerField(default=0)
 
@@ -230,11 +239,13 @@ class StandardNarrative(Versioned):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="standard_narratives")
     standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(blank=True)
+    text = BoundedTextField(blank=True, max_length=limits.PARAGRAPH)
     # Where the ratings panel applied discretion: why, printed under the key-question table and in the
     # domain's executive summary. None: never saved, so the panel's own rationale is offered (and printed in
     # the draft); "": the lead chose to print none.
-    discretion = models.TextField("why the panel applied discretion", null=True, blank=True)
+    discretion = BoundedTextField(
+        "why the panel applied discretion", null=True, blank=True, max_length=limits.PARAGRAPH
+    )
 
     class Meta:
         constraints = [
@@ -251,7 +262,7 @@ class KeyQuestionNarrative(Versioned):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="key_question_narratives")
     key_question = models.ForeignKey(KeyQuestion, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(blank=True)
+    text = BoundedTextField(blank=True, max_length=limits.PARAGRAPH)
 
     class Meta:
         constraints = [
@@ -282,7 +293,7 @@ class CaseExample(Versioned):
     lead_in = models.CharField(
         max_length=200, blank=True, help_text="For a quote, for example: In one case, the inspector noted:"
     )
-    text = models.TextField()
+    text = BoundedTextField(max_length=limits.NOTE)
     order = models.PositiveIntegerField(default=0)
 
     class Meta:

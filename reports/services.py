@@ -360,18 +360,39 @@ def report_item_delete(*, inspection: Inspection, item) -> None:
     item.delete()
 
 
+FIGURE_MAX_CHARACTERS = 40
+FIGURE_MAX_DIGITS = 15
+"""Whole-number digits of a figure: up to 999,999,999,999,999 (a budget in pounds fits many times over)."""
+FIGURE_MAX_PLACES = 6
+
+
 def parse_figure(raw: str) -> str:
-    """A figure as the author typed it ('1,066,647', '40.5%', '£2,801,086') -> its plain decimal string."""
+    """A figure as the author typed it ('1,066,647', '40.5%', '£2,801,086') -> its plain decimal string.
+
+    Bounded before it is written out in full: '1e100000000' is a valid decimal of a hundred million digits.
+    """
     text = (raw or "").strip().replace(",", "").removeprefix("£").removesuffix("%").strip()
     if not text:
         return ""
+    shown = raw.strip() if len(raw.strip()) <= 24 else raw.strip()[:21] + "..."
+    if len(text) > FIGURE_MAX_CHARACTERS:
+        raise ValueError(f"'{shown}' is too long for a figure")
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"'{raw}' is not a number") from None
+        raise ValueError(f"'{shown}' is not a number") from None
     if not value.is_finite() or value < 0:
-        raise ValueError(f"'{raw}' is not a number of 0 or more")
-    return f"{value:f}"
+        raise ValueError(f"'{shown}' is not a number of 0 or more")
+    if value.is_zero():
+        return "0"
+    if value.adjusted() >= FIGURE_MAX_DIGITS:
+        raise ValueError(f"'{shown}' is too large: a figure can be at most {10**FIGURE_MAX_DIGITS - 1:,}")
+    # (the first check before normalize(), which would round a tiny value to a zero of any exponent)
+    if value.adjusted() < -FIGURE_MAX_PLACES or value.normalize().as_tuple().exponent < -FIGURE_MAX_PLACES:
+        raise ValueError(
+            f"'{shown}' has too many decimal places: a figure can have up to {FIGURE_MAX_PLACES}"
+        )
+    return f"{value.normalize():f}"
 
 
 @transaction.atomic

@@ -5,6 +5,9 @@ from crispy_forms_gds.layout import HTML, Field, Fieldset, Fixed, Layout, Size, 
 from django import forms
 from django.core.exceptions import ValidationError
 
+from accounts import text as limits
+from accounts.text import limited, text_limit
+
 from .models import SampleSettings
 from .population_file import MAX_BYTES, describe_size
 from .services import MAX_SEED
@@ -148,6 +151,7 @@ class SizeOverrideForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
     reason = forms.CharField(
+        **limited(limits.REASON),
         label="Why a different size",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -159,7 +163,7 @@ class SizeOverrideForm(forms.Form):
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text("size", field_width=Fixed.FIVE),
-            Field.textarea("reason", rows=4),
+            Field.textarea("reason", max_characters=text_limit(self.fields["reason"]), rows=4),
             Submit("submit", "Save the sample size"),
         )
 
@@ -202,6 +206,7 @@ class SwapForm(forms.Form):
         error_messages={"required": "Choose the reserve case to bring in"},
     )
     reason = forms.CharField(
+        **limited(limits.REASON),
         label="Why the case is swapped",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Give the reason for swapping the case"},
@@ -213,7 +218,7 @@ class SwapForm(forms.Form):
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.radios("reserve", legend_size=Size.MEDIUM),
-            Field.textarea("reason", rows=4),
+            Field.textarea("reason", max_characters=text_limit(self.fields["reason"]), rows=4),
             Submit("submit", "Swap the case"),
         )
 

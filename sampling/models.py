@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from accounts import text as limits
+from accounts.text import BoundedTextField
 from cases.models import Category, DisposalType, Gender, Level
 from inspections.history import kept_history
 from inspections.models import Inspection
@@ -133,7 +135,7 @@ class SizeOverride(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="size_overrides")
     category = models.CharField(max_length=20, choices=Category.choices)
     size = models.PositiveIntegerField()
-    reason = models.TextField()
+    reason = BoundedTextField(max_length=limits.REASON)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
     recorded_at = models.DateTimeField(auto_now=True)
 
@@ -243,7 +245,7 @@ class CaseSwap(models.Model):
     category = models.CharField(max_length=20, choices=Category.choices)
     replaced_reference = models.CharField("case taken out", max_length=40)
     reserve_reference = models.CharField("reserve case brought in", max_length=40)
-    reason = models.TextField()
+    reason = BoundedTextField(max_length=limits.REASON)
     swapped_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
     swapped_at = models.DateTimeField(auto_now_add=True)
 

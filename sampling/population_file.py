@@ -14,14 +14,26 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from accounts.spreadsheets import FORMULA_STARTS  # cells spreadsheets run as formulas: refused here
+
 from .rules import CATEGORIES, CATEGORY_WORDS, DISPOSAL_TYPES, GENDERS, LEVELS
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 """No service has an eligible population near this; a file with more rows is a mistake (or a zip bomb)."""
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""Cells beginning with these are run as formulas by spreadsheets (CSV injection): they are refused."""
+# A workbook is a zip of XML parts. Everything below is checked before any part is parsed, so that a small
+# file cannot cost minutes of CPU or gigabytes of memory (a real population of 20,000 cases inflates to
+# about 10 MB).
+MAX_SHEET_ROWS = 25_000
+"""Rows read from the sheet, counting blank rows and the headings: reading stops here."""
+MAX_SHEET_COLUMNS = 50
+"""Columns a sheet may declare (or use); the population has 11."""
+MAX_XLSX_PART = 25 * 1024 * 1024
+"""Largest uncompressed part of a workbook."""
+MAX_XLSX_TOTAL = 50 * 1024 * 1024
+"""Largest uncompressed workbook, all parts together."""
+MAX_XLSX_PARTS = 200
 
 
 @dataclass(frozen=True)
@@ -233,20 +245,105 @@ def _csv_rows(content: bytes) -> Iterator[tuple[int, list[object]]]:
         ) from None
 
 
+def _xlsx_refused(message: str) -> PopulationFileError:
+    return PopulationFileError([Problem(message)])
+
+
+_UNREADABLE = "The file could not be read as an Excel workbook. Save it as .xlsx or as CSV."
+_DECLARATIONS = tuple(
+    marker.encode(encoding)
+    for marker in ("<!doctype", "<!entity")
+    for encoding in ("ascii", "utf-16-le", "utf-16-be")
+)
+
+
+def _check_xlsx_parts(archive: zipfile.ZipFile) -> None:
+    """Refuse a workbook whose parts inflate too far, or whose XML declares a document type or entities
+    (which no spreadsheet program writes, and which XML parsers expand), before anything is parsed."""
+    parts = archive.infolist()
+    if len(parts) > MAX_XLSX_PARTS:
+        raise _xlsx_refused(
+            f"The workbook has {len(parts):,} parts; a workbook saved by a spreadsheet program has far fewer. "
+            "Save it again as .xlsx, or as CSV."
+        )
+    total = 0
+    for part in parts:
+        if part.file_size > MAX_XLSX_PART:
+            raise _xlsx_refused(
+                f"The workbook's part {part.filename[:80]} inflates to {describe_size(part.file_size)}; the "
+                f"largest part accepted is {describe_size(MAX_XLSX_PART)}. A population list is much smaller: "
+                "save only the cases in a new workbook, or save it as CSV."
+            )
+        total += part.file_size
+    if total > MAX_XLSX_TOTAL:
+        raise _xlsx_refused(
+            f"The workbook inflates to {describe_size(total)} when opened; the largest accepted is "
+            f"{describe_size(MAX_XLSX_TOTAL)}. Save only the cases in a new workbook, or save it as CSV."
+        )
+    for part in parts:
+        if not part.filename.lower().endswith((".xml", ".rels", ".vml")):
+            continue
+        # Python's zip reader never returns more than the size a part declares, so this is bounded.
+        tail = b""
+        with archive.open(part) as stream:
+            while chunk := stream.read(256 * 1024):
+                window = (tail + chunk).lower()
+                if any(marker in window for marker in _DECLARATIONS):
+                    raise _xlsx_refused(
+                        "The workbook holds a document type declaration (DOCTYPE or ENTITY), which "
+                        "spreadsheet programs never write and which we do not read. Open it in your "
+                        "spreadsheet program and save it again as .xlsx, or save it as CSV."
+                    )
+                tail = window[-32:]
+
+
 def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[object]]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
-        raise PopulationFileError(
-            [Problem("The file could not be read as an Excel workbook. Save it as .xlsx or as CSV.")]
-        ) from None
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        _check_xlsx_parts(archive)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError):
+        raise _xlsx_refused(_UNREADABLE) from None
+    try:
+        workbook = load_workbook(archive_file := io.BytesIO(content), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, SyntaxError):
+        raise _xlsx_refused(_UNREADABLE) from None
+    del archive_file
     try:
         sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(values)
+        # The size the sheet declares (its "dimension"), before a row is read: openpyxl pads every row to it.
+        declared_rows, declared_columns = sheet.max_row or 0, sheet.max_column or 0
+        if declared_columns > MAX_SHEET_COLUMNS:
+            raise _xlsx_refused(
+                f"The sheet declares {declared_columns:,} columns; at most {MAX_SHEET_COLUMNS} are read, and "
+                f"the population has {len(COLUMNS)}. Delete the unused columns (or copy the cases into a new "
+                "workbook) and upload it again."
+            )
+        if declared_rows > MAX_SHEET_ROWS:
+            raise _xlsx_refused(
+                f"The sheet declares {declared_rows:,} rows; at most {MAX_SHEET_ROWS:,} rows are read, counting "
+                "blank rows. Delete the unused rows (or copy the cases into a new workbook) and upload it again."
+            )
+        # Whatever was declared, never read more than the limits: blank rows count.
+        number = 0
+        try:
+            for number, values in enumerate(
+                sheet.iter_rows(max_row=MAX_SHEET_ROWS + 1, max_col=MAX_SHEET_COLUMNS, values_only=True),
+                start=1,
+            ):
+                if number > MAX_SHEET_ROWS:
+                    raise _xlsx_refused(
+                        f"The sheet has more than {MAX_SHEET_ROWS:,} rows, counting blank rows; reading stopped "
+                        "there. Delete the unused rows below the cases (or copy the cases into a new workbook) "
+                        "and upload it again."
+                    )
+                yield number, list(values)
+        except (KeyError, ValueError, TypeError, SyntaxError, IndexError):
+            raise _xlsx_refused(
+                f"The workbook could not be read after row {number}. Save it again as .xlsx, or as CSV."
+            ) from None
     finally:
         workbook.close()
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
+from accounts.spreadsheets import csv_row
 from cases.models import Case
 from inspections.mixins import ActionFormView, FormOnlyPageMixin, InspectionMixin, errors_onto
 
@@ -184,12 +185,12 @@ class PopulationExampleView(InspectionMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow([column.name for column in COLUMNS])
+        writer.writerow(csv_row(column.name for column in COLUMNS))
         for row in EXAMPLE_ROWS:
             disposal = rules.months_before(self.inspection.fieldwork_start, row[7])
             years, days = row[2]
             born = _years_before(disposal, years) - datetime.timedelta(days=days)
-            writer.writerow([*row[:2], born.isoformat(), *row[3:7], disposal.isoformat(), *row[8:]])
+            writer.writerow(csv_row([*row[:2], born.isoformat(), *row[3:7], disposal.isoformat(), *row[8:]]))
         response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="{self.inspection.reference}-population-example.csv"'

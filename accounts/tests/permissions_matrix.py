@@ -14,6 +14,7 @@ MATRIX = {
     "accounts:two-factor-set-up": ("get", None, signed_in(200)),
     # Nobody in the world has an authenticator app, so there is no code to ask for: back home.
     "accounts:two-factor-verify": ("get", None, everyone(302)),
+    # Nobody in the world has an authenticator app, so there is nothing to turn off: back to the account.
     "accounts:two-factor-turn-off": ("post", None, {**everyone(302), "anonymous": SIGN_IN}),
     "health": ("get", None, everyone(200)),
     # The timeout warning's "Stay signed in": JSON, so a signed-out page learns it rather than being redirected.

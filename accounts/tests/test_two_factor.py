@@ -125,7 +125,9 @@ def test_it_can_be_turned_off_when_not_required(client, inspector, with_app):
     sign_in(client, inspector)
     client.post("/accounts/two-factor/code/", {"code": code_for(with_app, 1)})
     assert "Turn off two-factor authentication" in client.get("/accounts/your-account/").content.decode()
-    response = client.post("/accounts/two-factor/turn-off/", follow=True)
+    response = client.post(
+        "/accounts/two-factor/turn-off/", {"password": PASSWORD, "code": code_for(with_app, 2)}, follow=True
+    )
     assert "Two-factor authentication is turned off" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=inspector).exists()
     assert SecurityEvent.objects.filter(kind=EventKind.TWO_FACTOR_TURNED_OFF, user=inspector).exists()

