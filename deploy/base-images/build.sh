@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Builds local stand-ins for the official base images (python, node, postgres, redis) from a debootstrapped
+# Debian bookworm and Debian's own packages, for machines that cannot reach an image registry.
+# Each is tagged yjis-standin/NAME:TAG and carries the label yjis.recipe=<sha256 of its recipe>; an image whose
+# label matches is kept, so they are rebuilt only when this folder (or the local CA certificates) changes.
+#
+# The stand-ins trust this machine's locally added certificate authorities (/usr/local/share/ca-certificates,
+# the ones update-ca-certificates reads), because the package registries are reached through them here.
+# Only the stand-ins do this: the production Dockerfile adds no certificate.
+#
+# Usage: deploy/base-images/build.sh      (as root, with dockerd and debootstrap; ./dev deploy-check runs it)
+# Prints the four image names as NAME=IMAGE lines on stdout.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+LOCAL_CA="${LOCAL_CA_DIR:-/usr/local/share/ca-certificates}"
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# The recipe: every file here, and the certificates the stand-ins carry.
+recipe_of() {
+  { (cd "$HERE" && sha256sum build.sh "$@"); find "$LOCAL_CA" -type f -name '*.crt' -print0 2>/dev/null \
+      | sort -z | xargs -0 -r sha256sum; echo "$MIRROR"; } | sha256sum | cut -c1-16
+}
+
+current() {  # image recipe -> 0 if the image exists with that recipe
+  [ "$(docker image inspect --format '{{ index .Config.Labels "yjis.recipe" }}' "$1" 2>/dev/null)" = "$2" ]
+}
+
+BASE=yjis-standin/debian:bookworm-minbase
+base_recipe="$(recipe_of)"
+if ! current "$BASE" "$base_recipe"; then
+  say "Building $BASE with debootstrap (Debian's packages from $MIRROR)"
+  root="$(mktemp -d /var/tmp/yjis-bookworm.XXXXXX)"
+  trap 'rm -rf "$root"' EXIT
+  debootstrap --variant=minbase bookworm "$root" "$MIRROR" >"$root.log" 2>&1 \
+    || { tail -n 30 "$root.log" >&2; rm -f "$root.log"; echo "debootstrap failed" >&2; exit 1; }
+  rm -f "$root.log"
+  # As Debian's official images: no apt caches, no recommends.
+  rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
+  printf 'APT::Install-Recommends "false";\nAPT::Install-Suggests "false";\n' >"$root/etc/apt/apt.conf.d/99yjis"
+  tar -C "$root" -c . | docker import \
+    --change 'CMD ["bash"]' --change 'ENV LANG=C.UTF-8' \
+    --change "LABEL yjis.recipe=$base_recipe" - "$BASE" >/dev/null
+  rm -rf "$root"; trap - EXIT
+fi
+
+build() {  # name tag recipe-file
+  local image="yjis-standin/$1:$2" recipe ctx
+  recipe="$(recipe_of "$3" postgres-entrypoint.sh)-$base_recipe"
+  if ! current "$image" "$recipe"; then
+    say "Building the stand-in $image"
+    ctx="$(mktemp -d)"
+    cp "$HERE/$3" "$HERE/postgres-entrypoint.sh" "$ctx/"
+    mkdir "$ctx/local-ca"
+    find "$LOCAL_CA" -type f -name '*.crt' -exec cp {} "$ctx/local-ca/" \; 2>/dev/null || true
+    docker build --quiet --network host --build-arg "BASE=$BASE" --label "yjis.recipe=$recipe" \
+      -f "$ctx/$3" -t "$image" "$ctx" >/dev/null || { rm -rf "$ctx"; echo "building $image failed" >&2; exit 1; }
+    rm -rf "$ctx"
+  fi
+  echo "$1=$image"
+}
+
+build python 3.11-slim-bookworm python.Dockerfile
+build node 20-bookworm-slim node.Dockerfile
+build postgres 15-bookworm postgres.Dockerfile
+build redis 7-bookworm redis.Dockerfile
