@@ -19,14 +19,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# WeasyPrint's libraries and fonts, as ./dev installs them (DejaVu as well as Liberation, so that symbols
+# WeasyPrint's libraries and the fonts ./dev installs (DejaVu as well as Liberation, so that symbols
 # such as ☆ render as on the development machines, not as an empty box); pg_dump and pg_restore (15, as the
 # server) for ./manage.py backup and restore. Then the production pins only (requirements.txt: no test or
 # lint tools) and the unprivileged user the processes run as.
 COPY requirements.txt /tmp/requirements.txt
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation fonts-dejavu-core \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation fonts-dejavu-core fonts-dejavu-extra \
       shared-mime-info poppler-utils postgresql-client \
  && rm -rf /var/lib/apt/lists/* \
  && pip install -r /tmp/requirements.txt \

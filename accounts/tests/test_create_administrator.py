@@ -22,7 +22,11 @@ def test_creates_an_ordinary_account_with_the_administrator_role_who_can_sign_in
     monkeypatch.setenv("ADMIN_PASSWORD", GOOD)
     output = create("Ada.Lovelace@Example.org", "--name", "  Ada   King Lovelace ")
     user = User.objects.get()
-    assert (user.email, user.first_name, user.last_name) == ("ada.lovelace@example.org", "Ada", "King Lovelace")
+    assert (user.email, user.first_name, user.last_name) == (
+        "ada.lovelace@example.org",
+        "Ada",
+        "King Lovelace",
+    )
     assert user.role == Role.ADMINISTRATOR
     assert user.is_staff is True and user.is_superuser is False and user.is_active is True
     assert "Created the administrator Ada King Lovelace <ada.lovelace@example.org>" in output
