@@ -6,23 +6,31 @@ ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 
 # --- GOV.UK Frontend and the app's stylesheet: `npm run build`, the same script ./dev runs -------------
 FROM ${NODE_IMAGE} AS frontend
-WORKDIR /build
-COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --loglevel=error
-COPY static/scss static/scss
-RUN npm run --silent build
+# Few instructions: with storage drivers that copy every layer (vfs) each one copies the whole file system.
+COPY package.json package-lock.json /build/
+COPY static/scss /build/static/scss
+RUN cd /build && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
 
 # --- the application ----------------------------------------------------------------------------------
 FROM ${PYTHON_IMAGE}
+# Settings and metadata first, while the file system is small: with storage drivers that copy every layer
+# (vfs, as on the machines without a registry) each instruction costs a copy of everything below it.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    PIP_DISABLE_PIP_VERSION_CHECK=1
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DJANGO_SETTINGS_MODULE=config.settings.prod \
+    STATIC_ROOT=/app/staticfiles \
+    MEDIA_ROOT=/app/var/media \
+    BACKUP_DIR=/app/var/backups
+WORKDIR /app
+EXPOSE 8000
+CMD ["gunicorn", "--config", "config/gunicorn.py", "config.wsgi"]
 
-# WeasyPrint's libraries and the fonts ./dev installs (DejaVu as well as Liberation, so that symbols
-# such as ☆ render as on the development machines, not as an empty box); pg_dump and pg_restore (15, as the
-# server) for ./manage.py backup and restore. Then the production pins only (requirements.txt: no test or
-# lint tools) and the unprivileged user the processes run as.
+# WeasyPrint's libraries and the fonts ./dev installs (DejaVu as well as Liberation, so that symbols such as
+# ☆ render as on the development machines, not as an empty box); pg_dump and pg_restore (15, as the server)
+# for ./manage.py backup and restore. Then the production pins only (requirements.txt: no test or lint
+# tools) and the unprivileged user the processes run as.
 COPY requirements.txt /tmp/requirements.txt
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
@@ -34,15 +42,8 @@ RUN apt-get update \
  && rm /tmp/requirements.txt \
  && useradd --system --create-home --uid 10001 app
 
-WORKDIR /app
 COPY --chown=app:app . .
-COPY --from=frontend --chown=app:app /build/static/vendor static/vendor
-COPY --from=frontend --chown=app:app /build/static/build static/build
-
-ENV DJANGO_SETTINGS_MODULE=config.settings.prod \
-    STATIC_ROOT=/app/staticfiles \
-    MEDIA_ROOT=/app/var/media \
-    BACKUP_DIR=/app/var/backups
+COPY --from=frontend --chown=app:app /build/static/ static/
 
 # Hashed, compressed static files for WhiteNoise. The settings need these variables to load; the real
 # values (and every secret) come from .env when the containers run: the image holds none.
@@ -52,5 +53,3 @@ RUN DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost EMAIL_HO
  && chown -R app:app var
 
 USER app
-EXPOSE 8000
-CMD ["gunicorn", "--config", "config/gunicorn.py", "config.wsgi"]

@@ -21,7 +21,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 SUITE=bookworm
 VARIANT=minbase
 APT_CONF='APT::Install-Recommends "false";\nAPT::Install-Suggests "false";\n'
-BASE_RECIPE="debootstrap --variant=$VARIANT $SUITE $MIRROR; apt.conf $APT_CONF; no apt lists or caches"
+BASE_RECIPE="debootstrap --variant=$VARIANT $SUITE $MIRROR; apt.conf $APT_CONF; no apt lists or caches; / 0755"
 
 # A stand-in's recipe: its Dockerfile (and the entrypoint), the base's recipe and the certificates it carries.
 recipe_of() {
@@ -46,6 +46,7 @@ if ! current "$BASE" "$base_recipe"; then
   # As Debian's official images: no apt caches, no recommends.
   rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
   printf "$APT_CONF" >"$root/etc/apt/apt.conf.d/99yjis"
+  chmod 0755 "$root"  # mktemp made it 0700: as the image's / it would shut every non-root user out
   tar -C "$root" -c . | docker import \
     --change 'CMD ["bash"]' --change 'ENV LANG=C.UTF-8' \
     --change "LABEL yjis.recipe=$base_recipe" - "$BASE" >/dev/null
@@ -61,7 +62,7 @@ build() {  # name tag recipe-file: builds the stand-in unless it is current; its
   cp "$HERE/$3" "$HERE/postgres-entrypoint.sh" "$ctx/"
   mkdir "$ctx/local-ca"
   find "$LOCAL_CA" -type f -name '*.crt' -exec cp {} "$ctx/local-ca/" \; 2>/dev/null || true
-  docker build --network host --build-arg "BASE=$BASE" --label "yjis.recipe=$recipe" \
+  docker build --network host --build-arg "BASE=$BASE" --build-arg "RECIPE=$recipe" \
     -f "$ctx/$3" -t "$image" "$ctx" >"$LOGS/$1.log" 2>&1 || status=$?
   rm -rf "$ctx"
   return "$status"
