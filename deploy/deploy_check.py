@@ -261,7 +261,7 @@ class Stack:
         return self.exec("web", "python", "manage.py", *args, **kwargs).stdout
 
     def shell(self, code: str) -> str:
-        return self.exec("web", "python", "manage.py", "shell", input=code).stdout
+        return self.exec("web", "python", "manage.py", "shell", "--no-imports", "-v", "0", input=code).stdout
 
     def container(self, service: str) -> dict | None:
         ids = self.compose("ps", "-a", "-q", service, check=False).stdout.split()
