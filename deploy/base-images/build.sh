@@ -12,6 +12,8 @@
 # Prints the four image names as NAME=IMAGE lines on stdout.
 set -euo pipefail
 
+# What goes into the images must be readable by their unprivileged users, whatever umask the caller has.
+umask 022
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 LOCAL_CA="${LOCAL_CA_DIR:-/usr/local/share/ca-certificates}"

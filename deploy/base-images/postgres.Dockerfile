@@ -22,5 +22,6 @@ RUN mkdir -p /etc/postgresql-common/createcluster.d \
  && update-ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && mkdir -p /var/lib/postgresql/data /var/run/postgresql \
- && chown -R postgres:postgres /var/lib/postgresql /var/run/postgresql
+ && chown -R postgres:postgres /var/lib/postgresql /var/run/postgresql \
+ && chmod 0755 /usr/local/bin/docker-entrypoint.sh
 # (No VOLUME: the compose file mounts a named volume on PGDATA.)
