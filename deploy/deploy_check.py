@@ -540,14 +540,19 @@ class Smoke:
         (work / "container.pdf").write_bytes(pdf)
         database = "yjis_deploy_check"
         dev_env = {**os.environ, "POSTGRES_DB": database, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
+        drop_dev_database(database)  # left by an interrupted run
         try:
             for args in (
                 ("migrate", "--noinput", "-v", "0"),
                 ("load_framework",),
                 ("import_inspection", "--replace", work / "inspection.json"),
+                # People are not part of the export: the same team as in the container, so that the
+                # report names the same lead inspector.
+                ("shell", "--no-imports", "-v", "0"),
                 ("render_report", REFERENCE, "--output", work / "dev.pdf"),
             ):
-                run(ROOT / "dev", "manage", *args, env=dev_env, timeout=900)
+                team = SETUP_TEAM.format(reference=REFERENCE, password=self.stack.admin_password)
+                run(ROOT / "dev", "manage", *args, env=dev_env, timeout=900, input=team)
         finally:
             drop_dev_database(database)
         texts = {}
