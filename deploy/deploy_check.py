@@ -656,9 +656,13 @@ class Smoke:
             "User.objects.create_user('after-backup@deploy-check.example', None, role='inspector')"
         )
         self.stack.compose("stop", "web", "worker", "beat")
-        output = self.stack.compose(
-            "run", "--rm", "--no-deps", "web", "python", "manage.py", "restore", backup, "--yes"
-        ).stdout
+        restored = self.stack.compose(
+            "run", "--rm", "-T", "--no-deps", "web", "python", "manage.py", "restore", backup, "--yes",
+            check=False,
+        )  # fmt: skip
+        output = restored.stdout + restored.stderr
+        if restored.returncode != 0 or "Restored database" not in output:
+            raise StepFailed(f"the restore failed (exit {restored.returncode}):\n{output[-2000:]}")
         self.stack.up("web", "worker", "beat")
         self.stack.wait_healthy()
         emails = self.stack.shell(
