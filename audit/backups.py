@@ -161,10 +161,27 @@ def backup_restore(*, source: Path) -> dict:
                     raise BackupError(
                         f"The backup holds an unexpected file, {name}: it was not made by this service."
                     )
-            try:
-                archive.extractall(staging, filter="data")
-            except tarfile.FilterError as exc:
-                raise BackupError(f"The backup holds an unsafe file path and was refused: {exc}") from None
+            if hasattr(tarfile, "data_filter"):
+                try:
+                    archive.extractall(staging, filter="data")
+                except tarfile.FilterError as exc:
+                    raise BackupError(
+                        f"The backup holds an unsafe file path and was refused: {exc}"
+                    ) from None
+            else:
+                # Python before 3.11.4 (Debian bookworm's 3.11.2) has no extraction filters: the same
+                # refusals by hand (only plain files and folders, no absolute or parent paths).
+                for member in archive.getmembers():
+                    parts = Path(member.name).parts
+                    if (
+                        not (member.isfile() or member.isdir())
+                        or member.name.startswith("/")
+                        or ".." in parts
+                    ):
+                        raise BackupError(
+                            f"The backup holds an unsafe file path and was refused: {member.name}"
+                        )
+                archive.extractall(staging)
         dump = staging / DUMP
         if not dump.is_file() or _sha256(dump) != manifest.get("database_sha256"):
             raise BackupError(

@@ -2,7 +2,9 @@
 
 import os
 
-bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+# In the compose file the container's port 8000 is published only on the host's 127.0.0.1, where the TLS proxy
+# connects; GUNICORN_BIND narrows it further where the container shares the host's network (deploy-check).
+bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
 # A PDF download or a slow page gets a minute; then the worker is replaced.
 timeout = 60

@@ -1,9 +1,12 @@
-"""The web container's health check (docker-compose.yml): asks gunicorn for /health/, as the reverse
-proxy would, and exits 0 only if the app answered "ok" (which it does once the database answers)."""
+"""The containers' health checks (docker-compose.yml). web: asks gunicorn for /health/, as the reverse
+proxy would, and exits 0 only if the app answered "ok" (which it does once the database answers).
+beat (`python -m config.healthcheck beat`): exits 0 once beat has written its schedule file, which it does
+when it has started and read the schedule."""
 
 import os
 import sys
 import urllib.request
+from pathlib import Path
 
 
 def main() -> int:
@@ -20,5 +23,10 @@ def main() -> int:
         return 1
 
 
+def beat() -> int:
+    folder = Path(os.environ.get("BEAT_SCHEDULE_DIR", "/app/var/beat"))
+    return 0 if any(path.stat().st_size for path in folder.glob("schedule*")) else 1
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(beat() if sys.argv[1:] == ["beat"] else main())

@@ -36,3 +36,11 @@ def render_task(self, render_id: int) -> None:
         services.render_run(render_id=render_id, make=make_file, task_id=self.request.id or "")
     except (OperationalError, InterfaceError) as exc:
         raise self.retry(exc=exc) from exc
+
+
+@shared_task
+def sweep_stale_renders() -> list[int]:
+    """Scheduled (Celery beat): queues again, or fails after the last attempt, every render whose worker
+    stopped touching it for RENDER_STALE_AFTER, so that no render stays 'queued' or 'rendering' for ever
+    even when nobody opens the report page (whose status request sweeps that inspection's renders)."""
+    return services.renders_sweep_stale()

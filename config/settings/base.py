@@ -4,6 +4,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -188,6 +189,27 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT_SECONDS", "900")),
     "socket_connect_timeout": 3,
     "socket_timeout": 10,
+}
+
+# Scheduled jobs, sent by `celery beat` (./dev run starts it beside the worker; the compose file's `beat`
+# service) and run by the worker. Times are in TIME_ZONE.
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # Django's clearsessions: expired sessions (and what anonymous visitors kept in them) go within the hour.
+    "clear-expired-sessions": {
+        "task": "accounts.tasks.clear_expired_sessions",
+        "schedule": crontab(minute=5),
+    },
+    # Security events older than SECURITY_EVENT_RETENTION_DAYS, once a day at night.
+    "delete-old-security-events": {
+        "task": "audit.tasks.delete_old_security_events",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    # Renders whose worker stopped: queued again (or failed after the last attempt) within minutes.
+    "sweep-stale-renders": {
+        "task": "reports.tasks.sweep_stale_renders",
+        "schedule": timedelta(minutes=5),
+    },
 }
 
 X_FRAME_OPTIONS = "DENY"

@@ -5,9 +5,11 @@ The app runs behind a reverse proxy that terminates TLS and sets X-Forwarded-Pro
 set for every environment in base.py, so the tests and the browser tests run under them too."""
 
 from .base import *  # noqa: F403
-from .base import CONTENT_SECURITY_POLICY, STORAGES, env, env_list
+from .base import CONTENT_SECURITY_POLICY, INSTALLED_APPS, STORAGES, env, env_list
 
 DEBUG = False
+# The benchmarks are a development tool: not installed in production (nor copied into the image).
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "bench"]
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 TRUSTED_PROXY_COUNT = int(env("DJANGO_TRUSTED_PROXY_COUNT", "1"))

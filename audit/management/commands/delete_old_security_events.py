@@ -7,7 +7,7 @@ from audit.services import security_events_delete_older_than
 class Command(BaseCommand):
     help = (
         "Deletes security events older than SECURITY_EVENT_RETENTION_DAYS (or --days). "
-        "Run it daily, for example from cron: ./dev manage delete_old_security_events"
+        "Celery beat runs it nightly (audit.tasks.delete_old_security_events); this runs it now."
     )
 
     def add_arguments(self, parser):
