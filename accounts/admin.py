@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit.admin import SecurityLoggedAdmin
+
 from .models import TwoFactorRequirement, User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SecurityLoggedAdmin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "role", "is_active", "last_login"]
     list_filter = ["role", "is_active", "is_staff"]
@@ -28,16 +30,16 @@ class UserAdmin(BaseUserAdmin):
     )
 
     def get_readonly_fields(self, request, obj=None):
-        # Only a superuser (an emergency account made with createsuperuser) may make another superuser;
-        # an administrator granting it would escape the role checks.
+        # No one is made a superuser here (README, Security: no superusers). The flag can only be taken away,
+        # from an account that has it (the system check accounts.W001 names them).
         readonly = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:
+        if obj is None or not obj.is_superuser:
             readonly.append("is_superuser")
         return readonly
 
 
 @admin.register(TwoFactorRequirement)
-class TwoFactorRequirementAdmin(admin.ModelAdmin):
+class TwoFactorRequirementAdmin(SecurityLoggedAdmin, admin.ModelAdmin):
     list_display = ["role"]
 
 
@@ -47,7 +49,7 @@ admin.site.unregister(TOTPDevice)
 
 
 @admin.register(TOTPDevice)
-class AuthenticatorAppAdmin(admin.ModelAdmin):
+class AuthenticatorAppAdmin(SecurityLoggedAdmin, admin.ModelAdmin):
     list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     fields = ["user", "name", "confirmed", "created_at", "last_used_at", "throttling_failure_count"]

@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and roles"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the two-factor step at sign-in)
+        from . import checks, signals  # noqa: F401  (the superuser warning; the two-factor step at sign-in)

@@ -1,3 +1,5 @@
+from django.contrib.auth.backends import ModelBackend
+
 MODEL_ACTIONS = ("add", "change", "delete", "view")
 
 
@@ -22,3 +24,23 @@ class AdministratorBackend:
 
     def has_module_perms(self, user_obj, app_label):
         return bool(user_obj.is_active and user_obj.is_staff and user_obj.is_administrator)
+
+
+class SignInBackend(ModelBackend):
+    """Django's sign-in by email and password, without the superuser short cut.
+
+    Django's ModelBackend gives a superuser every model permission (`Permission.objects.all()`), and this
+    project's `rules` permissions share those names ("inspections.add_inspection"). Here the superuser flag
+    gives nothing: a person has the permissions of their role and team memberships, like everyone else
+    (README, Security: no superusers).
+    """
+
+    def _get_permissions(self, user_obj, obj, from_name):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        perm_cache_name = f"_{from_name}_perm_cache"
+        if not hasattr(user_obj, perm_cache_name):
+            perms = getattr(self, f"_get_{from_name}_permissions")(user_obj)
+            perms = perms.values_list("content_type__app_label", "codename").order_by()
+            setattr(user_obj, perm_cache_name, {f"{ct}.{name}" for ct, name in perms})
+        return getattr(user_obj, perm_cache_name)

@@ -26,6 +26,11 @@ class EventKind(models.TextChoices):
     ALERT_RAISED = "alert_raised", "Alert raised"
     # An administrator withdrew a publication (with the reason), which unfreezes its data.
     PUBLICATION_WITHDRAWN = "publication_withdrawn", "Publication withdrawn"
+    # Someone was put on an inspection's team or taken off it: who did it, whom, with what role.
+    TEAM_CHANGED = "team_changed", "Team changed"
+    # A change made in the administration pages (inspections, teams, services, people), or an inspection
+    # deleted: who, what, and Django's description of the change.
+    ADMIN_CHANGE = "admin_change", "Changed in the administration pages"
 
 
 class SecurityEvent(models.Model):

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cases.models import Case, CaseStatus, KeyQuestionAnswer, PromptAnswer
 from inspections.models import Inspection, InspectionStatus, KeyQuestion, Prompt, Service, Standard
+from inspections.services import inspection_replacement
 from ratings.data_format import read_document
 from ratings.demo import DEMO_FILE
 from ratings.models import PanelDecision
@@ -193,8 +194,9 @@ def generate(*, inspections: int, seed: int, replace: bool = False, progress=Non
 def delete(seed: int) -> int:
     inspections = list(generated(seed))
     services = {i.service_id for i in inspections}
-    for inspection in inspections:
-        PanelDecision.objects.filter(inspection=inspection).delete()
-        inspection.delete()
+    with inspection_replacement(reason="generated benchmark data deleted"):
+        for inspection in inspections:
+            PanelDecision.objects.filter(inspection=inspection).delete()
+            inspection.delete()
     Service.objects.filter(pk__in=services, inspections__isnull=True).delete()
     return len(inspections)

@@ -13,7 +13,7 @@ from crispy_forms_gds.layout import (
 from django import forms
 
 from . import rules
-from .models import Case, Category, Level, OffenceGroup, Oversight, YesNo
+from .models import COMMENT_MAX_LENGTH, Case, Category, Level, OffenceGroup, Oversight, YesNo
 from .selectors import KeyQuestionItem, PromptItem, StandardItem
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -191,6 +191,93 @@ class ReviewForm(forms.Form):
         return data
 
 
+class CommentForm(forms.Form):
+    """A reviewer's comment on a key question. The limit is shown under the box (and counted as one types)."""
+
+    text = forms.CharField(
+        label="Your comment",
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Say what the inspector should look at again. They answer it, or change their judgement.",
+        error_messages={
+            "required": "Write your comment",
+            "max_length": f"Your comment must be {COMMENT_MAX_LENGTH:,} characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, code: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = f"Your comment on key question {code}"
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.textarea("text", max_characters=COMMENT_MAX_LENGTH, label_size=Size.SMALL),
+            Submit("submit", "Add the comment"),
+        )
+
+
+class CommentAnswerForm(forms.Form):
+    """The inspector's answer to a reviewer's comment, with the comment's version the page showed."""
+
+    reply = forms.CharField(
+        label="Your answer",
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What you changed, or why your judgement stands. The reviewer sees it when you submit the case.",
+        error_messages={
+            "required": "Write your answer",
+            "max_length": f"Your answer must be {COMMENT_MAX_LENGTH:,} characters or fewer",
+        },
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.textarea("reply", max_characters=COMMENT_MAX_LENGTH, label_size=Size.SMALL),
+            "version",
+            Submit("submit", "Save your answer"),
+        )
+
+
+class WithdrawCommentForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Submit("submit", "Withdraw the comment", css_class="govuk-button--warning")
+        )
+
+
+class QaQueueFilterForm(forms.Form):
+    """The queue's filters, sent with GET: each choice says how many cases wait for it."""
+
+    inspector = forms.ChoiceField(
+        label="Inspector",
+        required=False,
+        error_messages={"invalid_choice": "Choose an inspector from the list"},
+    )
+    category = forms.ChoiceField(
+        label="Category", required=False, error_messages={"invalid_choice": "Choose a category from the list"}
+    )
+
+    def __init__(self, *args, queue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["inspector"].choices = [("", f"All inspectors ({queue.waiting})")] + [
+            (key, f"{name} ({waiting})") for key, name, waiting in queue.inspectors
+        ]
+        self.fields["category"].choices = [("", f"All categories ({queue.waiting})")] + [
+            (value, f"{label} ({waiting})") for value, label, waiting in queue.categories
+        ]
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.layout = Layout(
+            Field.select("inspector"),
+            Field.select("category"),
+            Submit("filter", "Apply the filters", css_class="govuk-button--secondary"),
+        )
+
+
 class SubmitForm(forms.Form):
     """The check page's submit button; its errors are the problems left to fix."""
 
@@ -262,11 +349,20 @@ class StandardForm(UnsavedAuthorMixin):
             for name in ("rationale", "out_of_scope_reason", "quote"):
                 self.fields[f"{slug}-{name}"] = forms.CharField(required=False)
             self.fields[f"{slug}-good_practice"] = forms.BooleanField(required=False)
+            # Answering not applicable over answered prompts: the inspector's "yes, set them to not applicable".
+            self.fields[f"{slug}-clear_prompts"] = forms.BooleanField(required=False)
+        self.confirmations: dict[str, str] = {}
 
     def _add_row(self, kind, code, slug, values, version):
         self.rows.append((kind, code, slug))
         self.fields[f"{slug}-version"] = forms.IntegerField(min_value=0, initial=version)
         self.fields[f"{slug}-was"] = forms.CharField(initial=fingerprint(values), required=False)
+        # After a conflict: the version of the other person's answer, and the inspector's choice.
+        self.fields[f"{slug}-theirs_version"] = forms.IntegerField(min_value=0, required=False)
+        self.fields[f"{slug}-resolve"] = forms.ChoiceField(
+            choices=[("", ""), ("theirs", "Keep their answer"), ("mine", "Replace their answer with mine")],
+            required=False,
+        )
 
     def row_values(self, kind: str, slug: str) -> dict:
         data = self.cleaned_data
@@ -286,16 +382,29 @@ class StandardForm(UnsavedAuthorMixin):
         changed = []
         for kind, code, slug in self.rows:
             values = self.row_values(kind, slug)
-            if fingerprint(values) != self.cleaned_data[f"{slug}-was"]:
-                changed.append(
-                    {
-                        "kind": kind,
-                        "code": code,
-                        "slug": slug,
-                        "values": values,
-                        "version": self.cleaned_data[f"{slug}-version"],
-                    }
-                )
+            if fingerprint(values) == self.cleaned_data[f"{slug}-was"]:
+                continue
+            version = self.cleaned_data[f"{slug}-version"]
+            # After a conflict nothing of this answer is saved until the inspector chooses: keeping theirs
+            # leaves it as it is; replacing it sends ours on the version of theirs that the page showed.
+            resolve, theirs = (
+                self.cleaned_data[f"{slug}-resolve"],
+                self.cleaned_data[f"{slug}-theirs_version"],
+            )
+            if resolve == "theirs":
+                continue
+            if resolve == "mine" and theirs is not None:
+                version = theirs
+            changed.append(
+                {
+                    "kind": kind,
+                    "code": code,
+                    "slug": slug,
+                    "values": values,
+                    "version": version,
+                    "clear_prompts": self.cleaned_data.get(f"{slug}-clear_prompts", False),
+                }
+            )
         return sorted(changed, key=lambda row: row["kind"] != "key_question")
 
     def sections(self) -> list[dict]:
@@ -329,18 +438,26 @@ class StandardForm(UnsavedAuthorMixin):
             shown = {**saved, "version": version, "was": fingerprint(saved)}
         shown["errors"] = self.row_errors.get(slug, [])
         shown["conflict"] = self.conflicts.get(slug)
+        shown["confirm"] = self.confirmations.get(slug)
         return shown
 
     def refuse(self, slug: str, message: str) -> None:
         self.row_errors.setdefault(slug, []).append(message)
 
     def show_conflict(self, slug: str, conflict: dict, values: dict, version: int) -> None:
-        """Keeps the inspector's values in the page, says what the other person saved, and takes the new
-        version so that saving again (having seen it) replaces their answer."""
-        self.conflicts[slug] = conflict
+        """Keeps the inspector's values in the page and says what the other person saved, with the choice
+        to keep theirs or replace it. The page keeps the version it was loaded with, so saving again
+        without choosing replaces nothing; the version of theirs goes with the choice."""
+        self.conflicts[slug] = {**conflict, "slug": slug}
         self.data = self.data.copy()
-        self.data[f"{slug}-version"] = version
-        self.data[f"{slug}-was"] = fingerprint(values)
+        self.data[f"{slug}-theirs_version"] = version
+        self.data.pop(f"{slug}-resolve", None)
+
+    def ask_to_clear_prompts(self, slug: str, message: str) -> None:
+        """Answering not applicable would replace answered prompts: the page asks first."""
+        self.confirmations[slug] = message
+        self.data = self.data.copy()
+        self.data.pop(f"{slug}-clear_prompts", None)
 
     @property
     def problems(self) -> list[tuple[str, str]]:
@@ -352,6 +469,8 @@ class StandardForm(UnsavedAuthorMixin):
         problems = [
             (f"#{slug}", message) for slug, messages in self.row_errors.items() for message in messages
         ]
+        for slug, message in self.confirmations.items():
+            problems.append((f"#{slug}-clear_prompts", message))
         for slug, conflict in self.conflicts.items():
             problems.append(
                 (

@@ -1,8 +1,11 @@
 """Floor 2: the sampled cases of an inspection and the inspectors' judgements on them."""
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 
 from inspections.models import Inspection, KeyQuestion, Prompt
 
@@ -225,13 +228,32 @@ class Case(models.Model):
         return self.status in EDITABLE_STATUSES
 
 
+# History of answers records edits, not keystrokes (autosave saves every pause in typing). An editing burst is
+# one person's run of saves to one answer, each within HISTORY_BURST of the one before. The history tables
+# are append-only (PGHISTORY_APPEND_ONLY), so a burst cannot be written and then rewritten; instead the
+# answer row itself is the open burst, and the database appends the burst's final state (the OLD row) when
+# the next burst begins: another person saves it, or the same person after a pause of HISTORY_BURST. The
+# history of an answer is then its appended states, oldest first, followed by the answer as it is now
+# (cases.selectors.answer_history); each step between two states is one burst, keeping its first "from" and
+# last "to". Within a burst, a save writes no history row at all, so coalescing makes saving cheaper.
+HISTORY_BURST = "10 minutes"
+BURST_ENDS = pghistory.Condition(
+    'OLD."updated_by_id" IS DISTINCT FROM NEW."updated_by_id" '
+    f'OR NEW."updated_at" > OLD."updated_at" + interval \'{HISTORY_BURST}\''
+)
+
+
+def _burst_tracker():
+    return pghistory.UpdateEvent("burst", row=pghistory.Old, condition=BURST_ENDS)
+
+
 class AnswerValue(models.TextChoices):
     YES = "yes", "Yes"
     NO = "no", "No"
     NOT_APPLICABLE = "na", "Not applicable"
 
 
-@pghistory.track()
+@pghistory.track(_burst_tracker())
 class KeyQuestionAnswer(models.Model):
     """The inspector's summary judgement on a key question for one case (never derived from the prompts)."""
 
@@ -260,7 +282,7 @@ class KeyQuestionAnswer(models.Model):
         return f"{self.case} {self.key_question.code}: {self.value or 'unanswered'}"
 
 
-@pghistory.track()
+@pghistory.track(_burst_tracker())
 class PromptAnswer(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="prompt_answers")
     prompt = models.ForeignKey(Prompt, on_delete=models.PROTECT, related_name="answers")
@@ -280,3 +302,151 @@ class PromptAnswer(models.Model):
 
     def __str__(self):
         return f"{self.case} {self.prompt.code}: {self.value or 'unanswered'}"
+
+
+# --- quality assurance: comments on key questions, and what each return left -------------------------
+
+# The longest comment, or answer to one, that a reviewer or inspector may write (the form and a database
+# check both hold it).
+COMMENT_MAX_LENGTH = 1000
+
+
+@pghistory.track(
+    model_name="ReviewCommentEvent",
+    obj_field=pghistory.ObjForeignKey(related_name="events"),
+)
+class ReviewComment(models.Model):
+    """A reviewer's comment on one key question of a case, and the inspector's answer to it.
+
+    A comment is answered once the inspector has written an answer, or once the judgement on its key question
+    is no longer the one the comment was made on (`judgement_when_made`): the inspector changed their mind.
+    A withdrawn comment needs no answer. A case cannot be approved while a comment is open (neither).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="review_comments")
+    key_question = models.ForeignKey(KeyQuestion, on_delete=models.PROTECT, related_name="review_comments")
+    text = models.TextField("comment")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The inspector's judgement on the key question when the comment was made ("" if none).
+    judgement_when_made = models.CharField(max_length=3, choices=AnswerValue.choices, blank=True)
+    reply = models.TextField("answer", blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    replied_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic locking of the answer: a save names the version its page showed.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["case", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(text__regex=r"\S"), name="review_comment_not_blank"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("text"), COMMENT_MAX_LENGTH), name="review_comment_length"
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("reply"), COMMENT_MAX_LENGTH),
+                name="review_comment_answer_length",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case} {self.key_question.code}: {self.text[:40]}"
+
+
+class CaseReturn(models.Model):
+    """One return of a case to its inspector, with every answer of the case as it stood at that moment.
+
+    The re-review page compares the answers now with these. A snapshot rather than a reading of the history
+    tables: the history groups an inspector's edits into bursts, and a burst may span the moment of return, so
+    only a copy taken in the return's own transaction is exact. A database trigger refuses any change to it.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="returns")
+    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    returned_at = models.DateTimeField()
+    reason = models.TextField()
+    # {"facts": {field: value}, "key_questions": {code: {field: value}}, "prompts": {code: value}}
+    answers = models.JSONField()
+
+    class Meta:
+        ordering = ["case", "-returned_at", "-pk"]
+        triggers = [pgtrigger.Protect(name="case_return_never_changed", operation=pgtrigger.Update)]
+
+    def __str__(self):
+        return f"{self.case} returned {self.returned_at:%Y-%m-%d %H:%M}"
+
+
+# --- blind second marking (the agreement app's pages write these; the data format reads and writes them) ----
+
+
+@pghistory.track(model_name="SecondMarkingEvent", obj_field=pghistory.ObjForeignKey(related_name="events"))
+class SecondMarking(models.Model):
+    """A second, blind marking of one case by another inspector, to measure how far two inspectors agree.
+
+    The marker is an account, or (for an imported historical marking whose email matches no account) only a
+    label. A second marking never enters the ratings: the case's own answers do.
+    """
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="second_marking")
+    marker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="second_markings",
+    )
+    marker_label = models.CharField("marker (no account)", max_length=254, blank=True)
+    # How the case came to be chosen: drawn at random, or added by the lead inspector.
+    drawn = models.BooleanField(default=False)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reconciled_at = models.DateTimeField(null=True, blank=True)
+    reconciled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case__category", "case__reference"]
+
+    def __str__(self):
+        return f"Second marking of {self.case}"
+
+    @property
+    def marker_name(self) -> str:
+        return str(self.marker) if self.marker_id else self.marker_label
+
+
+@pghistory.track(model_name="SecondMarkingAnswerEvent")
+class SecondMarkingAnswer(models.Model):
+    """The second marker's answer to one key question or prompt (by its framework id), and, for a key question
+    on which the two markers disagreed, what reconciliation agreed: the first marker's answer as it was then,
+    the agreed answer and the lead inspector's reason."""
+
+    marking = models.ForeignKey(SecondMarking, on_delete=models.CASCADE, related_name="answers")
+    code = models.CharField(max_length=20)
+    value = models.CharField(max_length=3, choices=AnswerValue.choices, blank=True)
+    rationale = models.TextField(blank=True)
+    first_value = models.CharField(max_length=3, choices=AnswerValue.choices, blank=True)
+    first_rationale = models.TextField(blank=True)
+    agreed_value = models.CharField(max_length=3, choices=AnswerValue.choices, blank=True)
+    agreed_reason = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["marking", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["marking", "code"], name="one_second_answer_per_item"),
+            models.CheckConstraint(
+                condition=models.Q(value__in=["", *AnswerValue.values]), name="second_marking_answer_value"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.marking.case} {self.code} (second marking): {self.value or 'unanswered'}"

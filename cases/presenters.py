@@ -39,7 +39,14 @@ def conflict_display(stale: StaleAnswer, *, kind: str, fields=()) -> dict:
         labels = {f.name: str(f.verbose_name).capitalize() for f in Case._meta.fields}
     else:
         labels = ANSWER_FIELD_LABELS
-    shown_fields = [name for name in stale.current if name in fields or (name == "value" and kind != "facts")]
+    if kind == "key_question":
+        # Their whole answer (judgement, rationale, reason, quote, good practice), whatever field ours touched:
+        # a person deciding whether to replace it must see all of it.
+        shown_fields = list(stale.current)
+    else:
+        shown_fields = [
+            name for name in stale.current if name in fields or (name == "value" and kind != "facts")
+        ]
     return {
         "message": f"{stale.updated_by} changed this at {when}, after your page was loaded, so your change "
         "was not saved. Their answer is below.",
@@ -49,7 +56,8 @@ def conflict_display(stale: StaleAnswer, *, kind: str, fields=()) -> dict:
         "values": {name: _as_in_form(value, kind) for name, value in stale.current.items()},
         "current": [
             {"label": labels.get(name, name), "text": shown(stale.current[name])} for name in shown_fields
-        ],
+        ]
+        + [{"label": "Changed by", "text": f"{stale.updated_by} at {when}"}],
     }
 
 
@@ -93,3 +101,22 @@ def _problem_url(problem, case: Case) -> str:
     if len(parts) == 4:
         return f"{url}#{answer_slug('p', problem.code)}"
     return f"{url}#{answer_slug('kq', problem.code)}-{problem.field}"
+
+
+def comment_problem_links(comments, case: Case) -> list[tuple[str, str]]:
+    """(where to answer it, what to do) for each open comment of quality assurance, for the check page."""
+    return [
+        (
+            reverse(
+                "cases:comment-answer",
+                kwargs={
+                    "reference": case.inspection.reference,
+                    "case_id": case.pk,
+                    "comment_id": item.comment.pk,
+                },
+            ),
+            f"Answer the quality assurance comment on key question {item.code}",
+        )
+        for item in comments
+        if item.is_open
+    ]

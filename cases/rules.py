@@ -18,7 +18,7 @@ Plain Python over plain values, free of Django, so an inspector can read it and 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 YES, NO, NA = "yes", "no", "na"
@@ -192,6 +192,28 @@ def key_question_report(
             Problem(shape.code, "rationale", f"Give the rationale for your judgement on {shape.code}")
         )
     return report
+
+
+def problems_in_words(problems: Sequence[Problem]) -> str:
+    """Why a section is still in progress, counted by kind: "3 prompts unanswered, 2 rationales missing"."""
+    kinds = {
+        "prompt": ("prompt unanswered", "prompts unanswered"),
+        "prompt_na": ("prompt to change", "prompts to change"),
+        "value": ("judgement missing", "judgements missing"),
+        "rationale": ("rationale missing", "rationales missing"),
+        "out_of_scope_reason": ("out-of-scope reason missing", "out-of-scope reasons missing"),
+        "fact": ("answer missing", "answers missing"),
+    }
+    counts: dict[str, int] = {}
+    for problem in problems:
+        if problem.code == "facts":
+            kind = "fact"
+        elif problem.code.count(".") == 3:
+            kind = "prompt" if problem.message.startswith("Answer prompt") else "prompt_na"
+        else:
+            kind = problem.field if problem.field in kinds else "value"
+        counts[kind] = counts.get(kind, 0) + 1
+    return ", ".join(f"{counts[kind]} {kinds[kind][counts[kind] != 1]}" for kind in kinds if kind in counts)
 
 
 # --- the case facts ---------------------------------------------------------------------------------

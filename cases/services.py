@@ -16,9 +16,25 @@ from django.utils import timezone
 from inspections.models import Domain, Inspection, KeyQuestion, Prompt, Standard
 from inspections.publication import refuse_if_published
 
-from . import rules
-from .models import FACT_FIELDS, Case, CaseStatus, KeyQuestionAnswer, PromptAnswer
-from .selectors import case_assessment, case_facts, domain_key_questions
+from . import review_rules, rules
+from .models import (
+    COMMENT_MAX_LENGTH,
+    FACT_FIELDS,
+    Case,
+    CaseReturn,
+    CaseStatus,
+    KeyQuestionAnswer,
+    PromptAnswer,
+    ReviewComment,
+)
+from .selectors import (
+    answers_snapshot,
+    case_assessment,
+    case_facts,
+    comment_facts,
+    domain_key_questions,
+    review_comments,
+)
 
 # The database enforces the unique and check constraints; checking them here too would cost queries.
 CLEAN_EXCLUDE = ["case", "key_question", "updated_by"]
@@ -63,8 +79,8 @@ def refuse_if_read_only(*, case: Case, user) -> None:
     refuse_if_published(case.inspection, reread=False)
     if not user.has_perm("cases.assess_case", case):
         raise PermissionDenied(
-            "Only the inspector this case is allocated to, the lead inspector or a quality assurance "
-            "inspector can change it."
+            "Only the inspector this case is allocated to can change its answers. If you disagree with them, "
+            "return the case to the inspector with your reason when it is submitted."
         )
     if not case.is_editable:
         raise PermissionDenied(LOCKED_MESSAGES[case.status])
@@ -222,6 +238,35 @@ def _check_version(answer, version: int, changes: dict) -> None:
     )
 
 
+class PromptsWouldBeCleared(ValidationError):
+    """Answering a key question not applicable would set prompts the inspector has answered yes or no to not
+    applicable: nothing is written until they say so (`clear_prompts=True`)."""
+
+    def __init__(self, key_question: str, prompts: list[str]):
+        self.prompts = prompts
+        codes = ", ".join(prompts)
+        super().__init__(
+            f"Answering {key_question} not applicable sets its prompts to not applicable too, and you have "
+            f"answered {codes}. Their answers would be replaced: say whether to go ahead, or choose another "
+            "answer.",
+            code="clears_prompts",
+        )
+
+
+def _refuse_clearing_answered_prompts(*, case: Case, key_question: KeyQuestion) -> None:
+    """Raises PromptsWouldBeCleared if any prompt of the key question is answered yes or no (one query, made
+    only when a key question is being answered not applicable)."""
+    answered = list(
+        PromptAnswer.objects.filter(
+            case=case, prompt__key_question=key_question, value__in=[rules.YES, rules.NO]
+        )
+        .order_by("prompt__order", "prompt__code")
+        .values_list("prompt__code", flat=True)
+    )
+    if answered:
+        raise PromptsWouldBeCleared(key_question.code, answered)
+
+
 def _blank(name: str):
     return False if name == "good_practice" else ""
 
@@ -298,12 +343,20 @@ def _clean_key_question_changes(key_question: KeyQuestion, case: Case, changes: 
 
 @transaction.atomic
 def key_question_answer_save(
-    *, inspection: Inspection, case_id: int, user, code: str, changes: dict, version: int
+    *,
+    inspection: Inspection,
+    case_id: int,
+    user,
+    code: str,
+    changes: dict,
+    version: int,
+    clear_prompts: bool = False,
 ) -> Saved:
     """Saves the inspector's judgement on one key question of a case: any of its value, rationale, reason
     for being out of scope, quote for the report and good practice flag.
 
-    Answering not applicable sets every prompt of the key question to not applicable as well.
+    Answering not applicable sets every prompt of the key question to not applicable as well; if some are
+    answered yes or no, only with `clear_prompts` (else PromptsWouldBeCleared, and nothing is written).
     """
     case = lock_case_for_writing(inspection=inspection, case_id=case_id, user=user)
     key_question = _with_answer(domain_key_questions(case), case, KeyQuestionAnswer).filter(code=code).first()
@@ -316,6 +369,8 @@ def key_question_answer_save(
         changes = {name: value for name, value in changes.items() if getattr(answer, name) != value}
     if not changes:
         return Saved(version=answer.version if answer else 0, changed=False)
+    if changes.get("value") == rules.NA and not clear_prompts:
+        _refuse_clearing_answered_prompts(case=case, key_question=key_question)
     with pghistory.context(user=user.pk):
         if answer is None:
             answer = KeyQuestionAnswer(case=case, key_question=key_question, updated_by=user, **changes)
@@ -381,14 +436,35 @@ def case_facts_save(*, inspection: Inspection, case_id: int, user, changes: dict
 def case_submit(*, inspection: Inspection, case_id: int, user) -> Case:
     """Sends a complete case to quality assurance; refused, with every problem listed, until it is complete."""
     case = lock_case_for_writing(inspection=inspection, case_id=case_id, user=user)
-    problems = case_assessment(case).problems
+    problems = [f"{p.message}." for p in case_assessment(case).problems]
+    problems += [
+        f"{problem}." for problem in review_rules.submission_problems(comment_facts(review_comments(case)))
+    ]
     if problems:
-        raise ValidationError([f"{p.message}." for p in problems])
+        raise ValidationError(problems)
     case.status = CaseStatus.SUBMITTED
     case.submitted_at = timezone.now()
     with pghistory.context(user=user.pk):
         case.save(update_fields=["status", "submitted_at", "updated_at"])
     return case
+
+
+def _wrote_an_answer(case: Case, user) -> bool:
+    """Whether the user wrote any of the case's answers (now, or in the history: an answer changed since) or
+    its current facts."""
+    from .models import KeyQuestionAnswerEvent, PromptAnswerEvent
+
+    if case.facts_updated_by_id == user.pk:
+        return True
+    if (
+        PromptAnswer.objects.filter(case=case, updated_by=user).exists()
+        or KeyQuestionAnswer.objects.filter(case=case, updated_by=user).exists()
+    ):
+        return True
+    return any(
+        events.objects.filter(case_id=case.pk, updated_by_id=user.pk).exists()
+        for events in (PromptAnswerEvent, KeyQuestionAnswerEvent)
+    )
 
 
 def _lock_for_review(*, inspection: Inspection, case_id: int, user) -> Case:
@@ -398,6 +474,11 @@ def _lock_for_review(*, inspection: Inspection, case_id: int, user) -> Case:
     if case.inspector_id == user.pk:
         raise PermissionDenied(
             "You assessed this case, so another member of the team must quality assure it."
+        )
+    if _wrote_an_answer(case, user):
+        raise PermissionDenied(
+            "You wrote answers of this case (before it was given to its inspector), so another member of the "
+            "team must quality assure it."
         )
     if case.status != CaseStatus.SUBMITTED:
         raise ValidationError(
@@ -410,6 +491,7 @@ def _lock_for_review(*, inspection: Inspection, case_id: int, user) -> Case:
 def case_approve(*, inspection: Inspection, case_id: int, user) -> Case:
     """Approves a submitted case: it is locked, and counts in the final ratings."""
     case = _lock_for_review(inspection=inspection, case_id=case_id, user=user)
+    _refuse_if_comments_open(case)
     case.status = CaseStatus.APPROVED
     case.approved_at = timezone.now()
     case.approved_by = user
@@ -425,6 +507,7 @@ def case_return(*, inspection: Inspection, case_id: int, user, reason: str) -> C
     if not reason:
         raise ValidationError({"reason": "Say what the inspector needs to change"})
     case = _lock_for_review(inspection=inspection, case_id=case_id, user=user)
+    _keep_answers_as_returned(case, user, reason)
     case.status = CaseStatus.RETURNED
     case.returned_reason = reason
     case.returned_at = timezone.now()
@@ -440,10 +523,11 @@ def case_return(*, inspection: Inspection, case_id: int, user, reason: str) -> C
 class AnswersNotSaved(Exception):
     """Some answers of a page were refused; none of the page was saved."""
 
-    def __init__(self, *, errors: dict, conflicts: dict, rows: dict):
+    def __init__(self, *, errors: dict, conflicts: dict, rows: dict, confirmations: dict | None = None):
         self.errors = errors  # slug -> message
         self.conflicts = conflicts  # slug -> StaleAnswer
         self.rows = rows  # slug -> the row as given
+        self.confirmations = confirmations or {}  # slug -> PromptsWouldBeCleared
         super().__init__("Some answers were refused; none of the page was saved.")
 
 
@@ -452,19 +536,151 @@ def standard_answers_save(*, inspection: Inspection, case_id: int, user, rows: l
     """Saves the answers a standard's page changed, all or none. Each row is a dict with kind
     ("prompt" or "key_question"), code, slug (the page's id for it), values and the version the page showed.
     Key questions come first, so that a prompt is checked against its key question's new answer."""
-    saved, errors, conflicts = [], {}, {}
+    saved, errors, conflicts, confirmations = [], {}, {}, {}
     for row in rows:
         common = {"inspection": inspection, "case_id": case_id, "user": user, "version": row["version"]}
         try:
             if row["kind"] == "prompt":
                 saved.append(prompt_answer_save(code=row["code"], value=row["values"]["value"], **common))
             else:
-                saved.append(key_question_answer_save(code=row["code"], changes=row["values"], **common))
+                saved.append(
+                    key_question_answer_save(
+                        code=row["code"],
+                        changes=row["values"],
+                        clear_prompts=row.get("clear_prompts", False),
+                        **common,
+                    )
+                )
         except StaleAnswer as stale:
             conflicts[row["slug"]] = stale
+        except PromptsWouldBeCleared as question:
+            confirmations[row["slug"]] = question
         except ValidationError as error:
             errors[row["slug"]] = " ".join(error.messages)
-    if errors or conflicts:
+    if errors or conflicts or confirmations:
         transaction.set_rollback(True)
-        raise AnswersNotSaved(errors=errors, conflicts=conflicts, rows={row["slug"]: row for row in rows})
+        raise AnswersNotSaved(
+            errors=errors,
+            conflicts=conflicts,
+            rows={row["slug"]: row for row in rows},
+            confirmations=confirmations,
+        )
     return saved
+
+
+# --- comments on key questions at quality assurance (the rule: cases/review_rules.py) ----------------------
+
+
+def _refuse_if_comments_open(case: Case) -> None:
+    refusal = review_rules.approval_refusal(comment_facts(review_comments(case, for_update=True)))
+    if refusal:
+        raise ValidationError(refusal)
+
+
+def _keep_answers_as_returned(case: Case, user, reason: str) -> None:
+    """Keeps every answer of the case as it is at this return, for the re-review page to compare with."""
+    CaseReturn.objects.create(
+        case=case,
+        returned_by=user,
+        returned_at=timezone.now(),
+        reason=reason,
+        answers=answers_snapshot(case),
+    )
+
+
+def _clean_comment_text(text: str, *, field: str, what: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({field: f"Write your {what}"})
+    if len(text) > COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            {field: f"Your {what} must be {COMMENT_MAX_LENGTH:,} characters or fewer (it has {len(text):,})"}
+        )
+    return text
+
+
+@transaction.atomic
+def review_comment_add(*, inspection: Inspection, case_id: int, user, code: str, text: str) -> ReviewComment:
+    """A reviewer's comment on one key question of a case waiting for quality assurance."""
+    case = _lock_for_review(inspection=inspection, case_id=case_id, user=user)
+    text = _clean_comment_text(text, field="text", what="comment")
+    key_question = domain_key_questions(case).filter(code=code).first()
+    if key_question is None:
+        raise Http404(f"Key question {code} is not part of this case's assessment.")
+    judgement = (
+        KeyQuestionAnswer.objects.filter(case=case, key_question=key_question)
+        .values_list("value", flat=True)
+        .first()
+    )
+    with pghistory.context(user=user.pk):
+        return ReviewComment.objects.create(
+            case=case, key_question=key_question, text=text, author=user, judgement_when_made=judgement or ""
+        )
+
+
+def _locked_comment(case: Case, comment_id: int):
+    for item in review_comments(case, for_update=True):
+        if item.comment.pk == comment_id:
+            return item
+    raise Http404("This case has no such comment.")
+
+
+@transaction.atomic
+def review_comment_withdraw(*, inspection: Inspection, case_id: int, user, comment_id: int) -> ReviewComment:
+    """A reviewer takes back a comment nobody has answered yet (it stays in the history)."""
+    case = _lock_for_review(inspection=inspection, case_id=case_id, user=user)
+    item = _locked_comment(case, comment_id)
+    if item.state == review_rules.CommentState.WITHDRAWN:
+        raise ValidationError("This comment has already been withdrawn.")
+    if not item.is_open:
+        raise ValidationError("The inspector has answered this comment, so it can no longer be withdrawn.")
+    comment = item.comment
+    with pghistory.context(user=user.pk):
+        ReviewComment.objects.filter(pk=comment.pk).update(
+            withdrawn_at=timezone.now(), withdrawn_by=user, version=F("version") + 1
+        )
+    return comment
+
+
+ONLY_THE_INSPECTOR_ANSWERS = "Only the inspector this case is allocated to can answer a comment on it."
+
+
+def refuse_unless_may_answer(*, case: Case, user) -> None:
+    """Raises PermissionDenied, saying why, unless the user may answer comments on the case now."""
+    refuse_if_published(case.inspection, reread=False)
+    if case.inspector_id is None or case.inspector_id != user.pk:
+        raise PermissionDenied(ONLY_THE_INSPECTOR_ANSWERS)
+    if not case.is_editable:
+        raise PermissionDenied(LOCKED_MESSAGES[case.status])
+
+
+@transaction.atomic
+def review_comment_answer(
+    *, inspection: Inspection, case_id: int, user, comment_id: int, reply: str, version: int
+) -> ReviewComment:
+    """The inspector's answer to a comment (written again, it replaces the last; the history keeps both).
+
+    `version` is the comment's version the inspector's page showed: an answer from an out-of-date page is
+    refused rather than written over another."""
+    case = _lock_case(inspection=inspection, case_id=case_id)
+    refuse_unless_may_answer(case=case, user=user)
+    reply = _clean_comment_text(reply, field="reply", what="answer")
+    item = _locked_comment(case, comment_id)
+    comment = item.comment
+    if item.state == review_rules.CommentState.WITHDRAWN:
+        raise ValidationError("The reviewer has withdrawn this comment, so it needs no answer.")
+    if comment.reply == reply:
+        return comment
+    if comment.version != version:
+        raise ValidationError(
+            {
+                "reply": "This comment's answer was changed after your page was loaded, so your answer was not "
+                "saved. The answer now saved is shown above; change yours and save again if it should replace it"
+            }
+        )
+    with pghistory.context(user=user.pk):
+        ReviewComment.objects.filter(pk=comment.pk).update(
+            reply=reply, replied_by=user, replied_at=timezone.now(), version=F("version") + 1
+        )
+    comment.reply, comment.version = reply, comment.version + 1
+    return comment

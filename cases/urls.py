@@ -15,5 +15,18 @@ urlpatterns = [
     path(f"{case}autosave/", views.AutosaveView.as_view(), name="autosave"),
     path(f"{case}check/", views.CheckView.as_view(), name="check"),
     path(f"{case}review/", views.ReviewView.as_view(), name="review"),
+    path(f"{case}print/", views.PrintView.as_view(), name="print"),
     path(f"{case}history/", views.HistoryView.as_view(), name="history"),
+    path("<slug:reference>/quality-assurance/", views.QaQueueView.as_view(), name="qa-queue"),
+    path(
+        f"{case}review/key-questions/<str:code>/comment/", views.CommentAddView.as_view(), name="comment-add"
+    ),
+    path(
+        f"{case}review/comments/<int:comment_id>/withdraw/",
+        views.CommentWithdrawView.as_view(),
+        name="comment-withdraw",
+    ),
+    path(
+        f"{case}comments/<int:comment_id>/answer/", views.CommentAnswerView.as_view(), name="comment-answer"
+    ),
 ]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("inspections/", include("fieldwork.urls")),
     path("inspections/", include("ratings.urls")),
     path("inspections/", include("reports.urls")),
+    path("", include("agreement.urls")),  # inspections/<reference>/agreement/... and agreement/
     path("security-events/", include("audit.urls")),
     path("health/", health, name="health"),
     path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),

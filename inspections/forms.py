@@ -5,6 +5,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fixed, Fluid, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from accounts.models import Role, User
 
@@ -138,10 +139,14 @@ class InspectionForm(forms.Form):
             fields += [
                 Field.text("reference", field_width=Fixed.TWENTY),
                 Field.select("service"),
+                # A button rather than a link: what is typed so far is kept, and the page comes back after the
+                # service is added with it chosen (inspections.views.InspectionCreateView).
                 HTML(
-                    '<p class="govuk-body">If the service is not listed, '
-                    '<a class="govuk-link" href="{% url "inspections:service-create" %}">add the service</a> '
-                    "first.</p>"
+                    '<p class="govuk-body">If the service is not listed, add it first: what you have typed '
+                    "here is kept, and you come back to this page.</p>"
+                    '<button type="submit" name="add_service" value="1" formnovalidate '
+                    'class="govuk-button govuk-button--secondary" data-module="govuk-button">'
+                    "Add a service first</button>"
                 ),
                 Field.select("framework"),
             ]
@@ -151,11 +156,12 @@ class InspectionForm(forms.Form):
             for name in ("reference", "service", "framework"):
                 del self.fields[name]
         if creating and user.is_administrator:
-            # An administrator sets up an inspection for a lead inspector (or leads it themselves).
+            # An administrator sets up an inspection for a lead inspector; the lead is always a lead
+            # inspector (README, Security: role fit), never the administrator.
             self.fields["lead_inspector"].queryset = User.objects.filter(
-                is_active=True, role__in=[Role.LEAD_INSPECTOR, Role.ADMINISTRATOR]
+                is_active=True, role=Role.LEAD_INSPECTOR
             )
-            self.fields["lead_inspector"].initial = user.pk
+            self.fields["lead_inspector"].empty_label = "Choose the lead inspector"
             fields.append(Field.select("lead_inspector"))
         else:
             del self.fields["lead_inspector"]
@@ -184,7 +190,8 @@ class InspectionForm(forms.Form):
     def clean_reference(self):
         reference = self.cleaned_data["reference"].strip().upper()
         if Inspection.objects.filter(reference__iexact=reference).exists():
-            raise ValidationError("An inspection with this reference already exists: choose another")
+            # Says only that the reference is taken, never whose or what it is.
+            raise ValidationError("This reference cannot be used: choose another")
         return reference
 
     def clean(self):
@@ -213,11 +220,28 @@ class TeamMemberForm(forms.Form):
         error_messages={"required": "Choose the person's role on this inspection"},
     )
 
-    def __init__(self, *args, inspection: Inspection, **kwargs):
+    def __init__(self, *args, inspection: Inspection, search: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         members = TeamMembership.objects.filter(inspection=inspection).values("user")
-        self.fields["user"].queryset = User.objects.filter(is_active=True).exclude(pk__in=members)
-        self.fields["user"].label_from_instance = lambda user: f"{user} ({user.get_role_display().lower()})"
+        # Administrators manage teams but take no role on one (inspections.rules).
+        people = User.objects.filter(is_active=True).exclude(pk__in=members).exclude(role=Role.ADMINISTRATOR)
+        self.search = " ".join(search.split())[:100]
+        for word in self.search.split():
+            people = people.filter(
+                Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
+            )
+        # Only the search narrows the list shown; a person posted from an older list is still accepted.
+        self.fields["user"].queryset = (
+            people
+            if not self.is_bound
+            else User.objects.filter(is_active=True).exclude(pk__in=members).exclude(role=Role.ADMINISTRATOR)
+        ).order_by("last_name", "first_name", "email")
+        # Names with the email, so that two people of the same name can be told apart.
+        self.fields["user"].label_from_instance = lambda user: (
+            f"{user} – {user.email} ({user.get_role_display().lower()})"
+            if str(user) != user.email
+            else f"{user.email} ({user.get_role_display().lower()})"
+        )
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.select("user"),

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from .history import kept_history
+
 # --- the framework ------------------------------------------------------------------------------------
 
 
@@ -162,6 +164,7 @@ class ServiceTerm(models.TextChoices):
     YJS = "YJS", "YJS (youth justice service)"
 
 
+@kept_history()
 class Service(models.Model):
     """An inspected youth justice partnership."""
 
@@ -187,6 +190,7 @@ class InspectionStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+@kept_history()
 class Inspection(models.Model):
     reference = models.SlugField(
         max_length=40,
@@ -258,6 +262,7 @@ class TeamRole(models.TextChoices):
     COLLEAGUE = "colleague", "Colleague inspector (partner inspectorate)"
 
 
+@kept_history()
 class TeamMembership(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="team")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
@@ -266,13 +271,18 @@ class TeamMembership(models.Model):
     class Meta:
         ordering = ["inspection", "role", "user"]
         constraints = [
-            models.UniqueConstraint(fields=["inspection", "user"], name="one_membership_per_inspection")
+            models.UniqueConstraint(fields=["inspection", "user"], name="one_membership_per_inspection"),
+            # Exactly one lead (issue 13): the service makes the lead's membership when it creates the inspection.
+            models.UniqueConstraint(
+                fields=["inspection"], condition=models.Q(role="lead"), name="one_lead_per_inspection"
+            ),
         ]
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} on {self.inspection.reference}"
 
 
+@kept_history()
 class Publication(models.Model):
     """One publication of an inspection's report: who signed the foreword, who pressed publish and when.
 

@@ -37,3 +37,35 @@ def panels_for(request: HttpRequest, inspection: Inspection) -> list[tuple[str, 
         if context is not None:
             shown.append((panel.template_name, context))
     return shown
+
+
+# --- the home page ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A part of a person's home page ("Your inspections") that an app above this floor adds, such as the
+    cases waiting for their quality assurance."""
+
+    name: str
+    template_name: str
+    context: Callable[[HttpRequest], dict | None]
+    order: int = 100
+
+
+_home_panels: dict[str, HomePanel] = {}
+
+
+def register_home_panel(panel: HomePanel) -> None:
+    """Adds a panel to the home page (registering the same name again replaces it)."""
+    _home_panels[panel.name] = panel
+
+
+def home_panels_for(request: HttpRequest) -> list[tuple[str, dict]]:
+    """The (template, context) of each panel this person sees on their home page, in order."""
+    shown = []
+    for panel in sorted(_home_panels.values(), key=lambda panel: (panel.order, panel.name)):
+        context = panel.context(request)
+        if context is not None:
+            shown.append((panel.template_name, context))
+    return shown

@@ -1,12 +1,17 @@
 """Who may do what, as `rules` predicates. A user sees only inspections whose team they are on;
 administrators see all. Views also 404 (not 403) on inspections the user may not see, so that a
-reference alone tells an outsider nothing."""
+reference alone tells an outsider nothing.
+
+A team role decides something only if it fits the person's account role (`inspections.rules`): a membership
+that does not fit (written before the rule, or straight into the database) still lets its holder read the
+inspection but decides nothing. No predicate looks at `is_superuser`."""
 
 import rules
 
 from accounts.models import Role
 
 from .models import TeamMembership, TeamRole
+from .rules import team_role_fits
 
 
 @rules.predicate
@@ -34,6 +39,17 @@ def _team_role(user, inspection) -> str | None:
     return cache[inspection.pk]
 
 
+def _fitting_team_role(user, inspection) -> str | None:
+    """The user's team role on the inspection if it fits their account role (else None)."""
+    role = _team_role(user, inspection)
+    return role if role is not None and team_role_fits(user.role, role) else None
+
+
+def team_role(user, inspection) -> str | None:
+    """The user's role on the inspection's team (None if not on it), cached on the user for the request."""
+    return _team_role(user, inspection)
+
+
 @rules.predicate
 def is_team_member(user, inspection) -> bool:
     return _team_role(user, inspection) is not None
@@ -41,17 +57,17 @@ def is_team_member(user, inspection) -> bool:
 
 @rules.predicate
 def leads_inspection(user, inspection) -> bool:
-    return _team_role(user, inspection) == TeamRole.LEAD
+    return _fitting_team_role(user, inspection) == TeamRole.LEAD
 
 
 @rules.predicate
 def assures_quality(user, inspection) -> bool:
-    return _team_role(user, inspection) in (TeamRole.LEAD, TeamRole.QA)
+    return _fitting_team_role(user, inspection) in (TeamRole.LEAD, TeamRole.QA)
 
 
 @rules.predicate
 def sits_on_panel(user, inspection) -> bool:
-    return _team_role(user, inspection) == TeamRole.PANEL
+    return _fitting_team_role(user, inspection) == TeamRole.PANEL
 
 
 rules.add_perm("inspections.add_inspection", is_administrator | is_lead_inspector)

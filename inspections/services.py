@@ -1,11 +1,15 @@
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
+import pghistory
 import yaml
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Role, User
 from audit.models import EventKind
 from audit.services import security_event_record
 
@@ -23,7 +27,8 @@ from .models import (
     TeamMembership,
     TeamRole,
 )
-from .publication import lock_unpublished, refuse_if_published
+from .publication import lock_unpublished, published_message, refuse_if_published
+from .rules import team_role_misfit
 from .selectors import framework_structure
 from .signals import team_member_leaving
 
@@ -169,11 +174,51 @@ class ConcurrentEditError(ValidationError):
         )
 
 
+SERVICE_PUBLISHED = "{service} has a published inspection ({reference}), so it cannot be changed: the published report names it."
+SERVICE_NOT_YOURS = (
+    "Only an administrator, or the lead inspector of every inspection of this service, can change it."
+)
+
+
+def service_refusal(service: Service | None, user: User | None) -> str | None:
+    """Why `user` may not change `service` (None if they may). No one changes a service with a published
+    inspection; a lead inspector changes only a service whose every inspection they lead (or one with no
+    inspection yet); an administrator any other. The message names only what the person may see."""
+    if service is None or service.pk is None:
+        return None
+    inspections = list(service.inspections.values_list("reference", "published_at", "lead_inspector_id"))
+    leads_them_all = all(lead == user.pk for _ref, _at, lead in inspections) if user is not None else True
+    if (
+        user is not None
+        and not user.is_administrator
+        and (user.role != Role.LEAD_INSPECTOR or not leads_them_all)
+    ):
+        return SERVICE_NOT_YOURS
+    published = [reference for reference, at, _lead in inspections if at is not None]
+    if published:
+        return SERVICE_PUBLISHED.format(service=service.name, reference=published[0])
+    return None
+
+
 @transaction.atomic
 def service_save(
-    *, service: Service | None = None, name: str, term: str, local_authorities: str = ""
+    *,
+    service: Service | None = None,
+    name: str,
+    term: str,
+    local_authorities: str = "",
+    by: User | None = None,
 ) -> Service:
-    """Creates a service, or changes one: the name, the service's own term and the local authorities."""
+    """Creates a service, or changes one: the name, the service's own term and the local authorities.
+
+    A change is refused (PermissionDenied, saying why) if the service has a published inspection, or if `by`
+    is a lead inspector who does not lead every inspection of it (`service_refusal`).
+    """
+    if service is not None and service.pk is not None:
+        service = Service.objects.select_for_update().get(pk=service.pk)
+        refusal = service_refusal(service, by)
+        if refusal:
+            raise PermissionDenied(refusal)
     service = service or Service()
     service.name = name.strip()
     service.term = term
@@ -181,7 +226,8 @@ def service_save(
         line.strip() for line in local_authorities.splitlines() if line.strip()
     )
     service.full_clean()
-    service.save()
+    with pghistory.context(user=by.pk if by else None):
+        service.save()
     return service
 
 
@@ -192,6 +238,9 @@ def inspection_create(*, created_by: User, lead_inspector: User | None = None, *
     The reference is kept in capitals, so that CHESHIRE-2021 and cheshire-2021 cannot be two inspections.
     """
     lead = lead_inspector or created_by
+    problem = team_role_misfit(lead.role, TeamRole.LEAD, person=str(lead), role_name="lead inspector")
+    if problem:
+        raise ValidationError({"lead_inspector": f"{problem}."})
     inspection = Inspection(lead_inspector=lead, **facts)
     inspection.reference = (inspection.reference or "").strip().upper()
     inspection.full_clean()
@@ -218,9 +267,21 @@ def inspection_update(*, inspection: Inspection, version: str, **facts) -> Inspe
     return locked
 
 
+def _team_event(*, by: User | None, request, inspection: Inspection, detail: str) -> None:
+    security_event_record(
+        kind=EventKind.TEAM_CHANGED, request=request, user=by, obj=inspection, detail=detail
+    )
+
+
 @transaction.atomic
-def team_member_add(*, inspection: Inspection, user: User, role: str) -> TeamMembership:
-    """Puts a person on the team with a role. A person is on a team once; the lead is set at creation."""
+def team_member_add(
+    *, inspection: Inspection, user: User, role: str, by: User | None = None, request=None
+) -> TeamMembership:
+    """Puts a person on the team with a role, written to the history and the security event log.
+
+    A person is on a team once; the lead is set at creation. The team role must fit the person's account
+    role (`inspections.rules`): an administrator takes no role, so none can give themselves one.
+    """
     if role == TeamRole.LEAD:
         raise ValidationError({"role": "The inspection already has its lead inspector."})
     Inspection.objects.select_for_update().get(pk=inspection.pk)
@@ -228,20 +289,121 @@ def team_member_add(*, inspection: Inspection, user: User, role: str) -> TeamMem
         raise ValidationError({"user": f"{user} is already on the team."})
     if not user.is_active:
         raise ValidationError({"user": f"{user}'s account is closed."})
+    problem = team_role_misfit(
+        user.role, role, person=str(user), role_name=TeamRole(role).label if role in TeamRole.values else role
+    )
+    if problem:
+        raise ValidationError({"role": f"{problem}."})
     membership = TeamMembership(inspection=inspection, user=user, role=role)
     membership.full_clean()
-    membership.save()
+    with pghistory.context(user=by.pk if by else None):
+        membership.save()
+    _team_event(
+        by=by,
+        request=request,
+        inspection=inspection,
+        detail=f"{user} added to {inspection.reference} as {membership.get_role_display().lower()}",
+    )
     return membership
 
 
 @transaction.atomic
-def team_member_remove(*, inspection: Inspection, membership: TeamMembership) -> None:
-    """Takes a person off the team. The lead stays; other apps may refuse (for example, cases allocated)."""
-    membership = TeamMembership.objects.select_for_update().get(pk=membership.pk, inspection=inspection)
+def team_member_remove(
+    *, inspection: Inspection, membership: TeamMembership, by: User | None = None, request=None
+) -> None:
+    """Takes a person off the team. The lead stays; other apps may refuse (for example, cases allocated).
+    Written to the history and the security event log."""
+    membership = (
+        TeamMembership.objects.select_for_update()
+        .select_related("user")
+        .get(pk=membership.pk, inspection=inspection)
+    )
     if membership.role == TeamRole.LEAD or membership.user_id == inspection.lead_inspector_id:
         raise ValidationError("The lead inspector cannot be taken off the team.")
     team_member_leaving.send(sender=TeamMembership, membership=membership)
-    membership.delete()
+    with pghistory.context(user=by.pk if by else None):
+        membership.delete()
+    _team_event(
+        by=by,
+        request=request,
+        inspection=inspection,
+        detail=f"{membership.user} taken off {inspection.reference} "
+        f"(was {membership.get_role_display().lower()})",
+    )
+
+
+# --- deleting an inspection ----------------------------------------------------------------------------
+
+# The relations of an inspection that are housekeeping, not its data: deleting them loses no judgement.
+_NOT_DATA = frozenset({"team", "publications"})
+_deletion_allowed: ContextVar[str | None] = ContextVar("inspection_deletion_allowed", default=None)
+
+
+class InspectionHasData(ProtectedError):
+    """An inspection that holds cases, answers, decisions, report text or renders is never deleted."""
+
+
+def inspection_data(inspection: Inspection) -> list[str]:
+    """What the inspection holds besides its team ("cases", "renders", ...): any of it stops a deletion."""
+    held = []
+    for relation in Inspection._meta.related_objects:
+        accessor = relation.get_accessor_name()
+        if accessor in _NOT_DATA or not (relation.one_to_many or relation.one_to_one):
+            continue
+        if relation.related_model._meta.label.endswith("Event"):
+            continue  # its own history (pghistory)
+        if relation.related_model._default_manager.filter(**{relation.field.name: inspection}).exists():
+            held.append(str(relation.related_model._meta.verbose_name_plural))
+    return sorted(held)
+
+
+def refuse_deleting_inspection(inspection: Inspection) -> None:
+    """Raises InspectionHasData unless the inspection holds nothing but its team, or the deletion is one of
+    the recorded replacements (`inspection_replacement`). Called on every deletion (a pre_delete receiver),
+    so neither the administration pages nor a queryset can take an inspection's data with it."""
+    if _deletion_allowed.get() is not None:
+        return
+    held = inspection_data(inspection)
+    if held:
+        raise InspectionHasData(
+            f"{inspection.reference} cannot be deleted: it holds {', '.join(held)}. Withdraw its publication "
+            "or leave it as it is; an inspection's data are never deleted.",
+            [inspection],
+        )
+
+
+@contextmanager
+def inspection_replacement(*, reason: str):
+    """Lets the caller delete inspections with their data, for a reason that the caller records: an
+    `import_inspection --replace` (which records it in the security event log) or the benchmark's own
+    generated inspections. Nothing else deletes an inspection's data."""
+    token = _deletion_allowed.set(reason)
+    try:
+        yield
+    finally:
+        _deletion_allowed.reset(token)
+
+
+@transaction.atomic
+def inspection_delete(*, inspection: Inspection, by: User, reason: str, request=None) -> None:
+    """Deletes an inspection that holds nothing but its team (set up by mistake), recorded with the reason
+    in the history and the security event log. One with any data is refused (InspectionHasData)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the inspection is being deleted."})
+    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if locked.is_published:
+        raise PermissionDenied(published_message(locked))
+    refuse_deleting_inspection(locked)
+    security_event_record(
+        kind=EventKind.ADMIN_CHANGE,
+        request=request,
+        user=by,
+        obj=locked,
+        detail=f"Inspection deleted: {reason}",
+    )
+    with pghistory.context(user=by.pk, reason=reason):
+        locked.delete()
 
 
 # --- publication ---------------------------------------------------------------------------------------

@@ -27,6 +27,8 @@ from cases.models import (
     OffenceGroup,
     Oversight,
     PromptAnswer,
+    SecondMarking,
+    SecondMarkingAnswer,
     YesNo,
 )
 from inspections.models import Applicability, FrameworkVersion, Inspection, Service, ServiceTerm
@@ -40,7 +42,7 @@ from .selectors import DOMAIN_ONE, FINAL, inspection_ratings_get, standard_figur
 FORMAT = "inspection-data/1"
 
 TOP_LEVEL = {"format", "framework", "service", "inspection", "cases"}
-TOP_LEVEL_OPTIONAL = {"domain_one", "panel_decisions"}
+TOP_LEVEL_OPTIONAL = {"domain_one", "panel_decisions", "second_markings"}
 SERVICE_KEYS = {"name", "term"}
 INSPECTION_KEYS = {"reference", "fieldwork_start", "fieldwork_end"}
 INSPECTION_OPTIONAL = {"ratings_signed_off"}
@@ -69,6 +71,8 @@ DOMAIN_ONE_KEYS = {"standard", "rating", "rationale"}
 DOMAIN_ONE_OPTIONAL = {"key_questions", "evidence"}
 PANEL_KEYS = {"standard", "rating"}
 PANEL_OPTIONAL = {"key_question", "rationale"}
+# Blind second markings (issue 17): the second marker's answers to a case of the file, by email or label.
+SECOND_MARKING_KEYS = {"case", "marker", "answers"}
 
 REFERENCE_PATTERN = re.compile(r"^[-A-Za-z0-9_]+$")
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -123,6 +127,13 @@ class ImportedDecision:
 
 
 @dataclass
+class ImportedSecondMarking:
+    case: str
+    marker: str
+    answers: dict[str, str]
+
+
+@dataclass
 class ImportedDocument:
     framework: FrameworkVersion
     service_name: str
@@ -136,6 +147,7 @@ class ImportedDocument:
     panel_decisions: list[ImportedDecision]
     # Answers to flag to the lead inspector: 'na' on an all-cases key question, whose reason an import lacks.
     flagged: list[str]
+    second_markings: list[ImportedSecondMarking] = field(default_factory=list)
 
 
 class _Reader:
@@ -261,6 +273,7 @@ def read_document(document, *, replace: bool = False) -> ImportedDocument:
     decisions = _read_panel_decisions(
         reader, root.get("panel_decisions", []), fw, cases, proposals, signed_off
     )
+    second_markings = _read_second_markings(reader, root.get("second_markings", []), fw, cases)
     if reader.problems:
         raise ValidationError(reader.problems)
     return ImportedDocument(
@@ -275,6 +288,7 @@ def read_document(document, *, replace: bool = False) -> ImportedDocument:
         domain_one=proposals,
         panel_decisions=decisions,
         flagged=flagged,
+        second_markings=second_markings,
     )
 
 
@@ -591,6 +605,48 @@ def _read_panel_decisions(
     return decisions
 
 
+def _read_second_markings(
+    reader: _Reader, value, fw: _Framework, cases: list[ImportedCase]
+) -> list[ImportedSecondMarking]:
+    """Each entry marks a case of the file a second time: the same ids and rules as a case's answers, every
+    key question of its domain answered, prompts optional; one second marking per case."""
+    by_reference = {case.reference: case for case in cases}
+    markings: list[ImportedSecondMarking] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(reader.listing(value, "$.second_markings")):
+        path = path_of("$.second_markings", index)
+        entry = reader.mapping(item, path, SECOND_MARKING_KEYS)
+        if entry is None:
+            continue
+        reference = entry.get("case", MISSING)
+        case = None
+        if reference is not MISSING:
+            if not isinstance(reference, str) or reference not in by_reference:
+                reader.problem(f"{path}.case", f"{reference!r} is not the reference of a case in $.cases.")
+            elif reference in seen:
+                reader.problem(
+                    f"{path}.case",
+                    f"{reference} is marked a second time already in $.second_markings[{seen[reference]}].",
+                )
+            else:
+                seen[reference] = index
+                case = by_reference[reference]
+        marker = reader.text(entry.get("marker", MISSING), f"{path}.marker", max_length=254)
+        answers = entry.get("answers", MISSING)
+        if answers is not MISSING and not isinstance(answers, dict):
+            reader.problem(
+                f"{path}.answers", "must be a JSON object of answers by key question or prompt id."
+            )
+            continue
+        if case is None or answers is MISSING:
+            continue
+        before = len(reader.problems)
+        _check_answers(reader, f"{path}.answers", answers, fw, case.category, case.disposal_type)
+        if marker is not None and len(reader.problems) == before:
+            markings.append(ImportedSecondMarking(case.reference, marker, dict(answers)))
+    return markings
+
+
 # --- Export -------------------------------------------------------------------------------------------------
 
 
@@ -685,6 +741,37 @@ def export_document(inspection: Inspection) -> tuple[dict, list[str]]:
             }
         )
 
+    second_markings = []
+    exported = {case.pk for case in approved}
+    markings = (
+        SecondMarking.objects.filter(case__inspection=inspection)
+        .select_related("case", "marker")
+        .order_by("case__category", "case__reference")
+    )
+    second_answers: dict[int, dict[str, str]] = {}
+    for marking_id, code, answer in (
+        SecondMarkingAnswer.objects.filter(marking__case__inspection=inspection)
+        .exclude(value="")
+        .values_list("marking_id", "code", "value")
+    ):
+        second_answers.setdefault(marking_id, {})[code] = answer
+    for marking in markings:
+        if marking.case_id not in exported or marking.submitted_at is None:
+            left_out.append(
+                f"The second marking of case {marking.case.reference}, which is not "
+                + ("exported." if marking.case_id not in exported else "submitted.")
+            )
+            continue
+        second_markings.append(
+            {
+                "case": marking.case.reference,
+                "marker": marking.marker.email if marking.marker_id else marking.marker_label,
+                "answers": dict(
+                    sorted(second_answers.get(marking.pk, {}).items(), key=lambda item: position[item[0]])
+                ),
+            }
+        )
+
     document = {
         "format": FORMAT,
         "framework": inspection.framework.code,
@@ -711,4 +798,6 @@ def export_document(inspection: Inspection) -> tuple[dict, list[str]]:
         "domain_one": domain_one,
         "panel_decisions": panel_decisions,
     }
+    if second_markings:
+        document["second_markings"] = second_markings
     return document, left_out

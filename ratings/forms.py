@@ -1,6 +1,6 @@
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size, Submit
 from django import forms
 
 from . import rules
@@ -39,7 +39,8 @@ class PanelDecisionForm(forms.Form):
             computed = standard.computed_rating
             rating.choices = _rating_choices(computed, "The computed rating: choose it to confirm.")
             rating.help_text = (
-                "Confirm the computed rating, or change it by one band where a discretion trigger holds."
+                "Confirm the computed rating, or change it by one band where a discretion trigger holds, in the "
+                "direction that trigger permits."
                 if computed
                 else "No key question has an applicable case, so there is no computed rating: the panel rates it."
             )
@@ -91,6 +92,9 @@ class DomainOneProposalForm(forms.Form):
         error_messages={"required": "Say why you propose this rating"},
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    draft_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    FORM_ID = "domain-one-proposal"
 
     def __init__(self, *args, standard, key_questions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,11 +123,33 @@ class DomainOneProposalForm(forms.Form):
                 legend_tag="h2",
             ),
             Field("version"),
-            Submit("save", "Save the proposal"),
+            Field("draft_version"),
+            # Proposing first: it is the button Enter presses. The others keep a draft, complete or not.
+            HTML(
+                '<div class="govuk-button-group">'
+                '<button type="submit" class="govuk-button" data-module="govuk-button" name="action" '
+                'value="propose">Propose to the panel</button>'
+                '<button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" '
+                'name="action" value="draft">Save as draft</button></div>'
+            ),
         )
+        self.helper.form_id = self.FORM_ID
 
     def key_question_rationales(self) -> dict[str, str]:
         return {code: self.cleaned_data[name] for code, name in self.key_question_fields.items()}
+
+    def draft(self) -> dict:
+        """What the page holds, as posted, whatever is missing: for a draft, which needs nothing."""
+        data = self.data
+        version = data.get("draft_version", "")
+        return {
+            "rating": data.get("rating", ""),
+            "rationale": data.get("rationale", "").strip(),
+            "key_question_rationales": {
+                code: data.get(name, "").strip() for code, name in self.key_question_fields.items()
+            },
+            "version": int(version) if version.isdigit() else None,
+        }
 
     def add_service_errors(self, errors: dict) -> None:
         """Puts the service's errors (keyed by key question id) on the matching fields."""

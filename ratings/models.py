@@ -1,11 +1,11 @@
 """Floor 3: what turns the figures into ratings — the lead inspector's domain-one proposals with their
 evidence, the ratings panel's decisions, and the sign-off that locks the ratings."""
 
-import pghistory
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from inspections.history import kept_history
 from inspections.models import Inspection, KeyQuestion, Standard
 
 from . import rules
@@ -18,7 +18,7 @@ class Rating(models.TextChoices):
     OUTSTANDING = rules.OUTSTANDING, rules.RATING_LABELS[rules.OUTSTANDING]
 
 
-@pghistory.track()
+@kept_history()
 class DomainOneProposal(models.Model):
     """The lead inspector's proposed rating for a domain-one standard, judged from evidence (which includes the
     case-sample figures, kept with it), not rated from the cases."""
@@ -47,7 +47,7 @@ class DomainOneProposal(models.Model):
         return f"{self.inspection.reference} {self.standard.code}: {self.get_rating_display()} (proposed)"
 
 
-@pghistory.track()
+@kept_history()
 class DomainOneKeyQuestionRationale(models.Model):
     """The lead inspector's reasoning on one key question of a proposed domain-one rating."""
 
@@ -69,12 +69,42 @@ class DomainOneKeyQuestionRationale(models.Model):
         return f"{self.proposal.inspection.reference} {self.key_question.code}"
 
 
+class DomainOneDraft(models.Model):
+    """The lead inspector's proposal for a domain-one standard as last written, before it is proposed to the
+    panel: anything may be blank. Saved by "Save as draft" and "Add evidence", and removed when the
+    proposal is made (the proposal, with its history, is what the panel sees). A working copy, so it keeps
+    no history of its own."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="domain_one_drafts")
+    standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="+")
+    rating = models.CharField(max_length=24, choices=Rating.choices, blank=True)
+    rationale = models.TextField(blank=True)
+    # Key question code -> the rationale written for it so far.
+    key_question_rationales = models.JSONField(default=dict, blank=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    saved_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "standard"], name="one_draft_per_domain_one_standard"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.inspection.reference} {self.standard.code}: draft"
+
+
 class EvidenceSource(models.TextChoices):
     DOCUMENTS = "documents", "Documents"
     MEETING = "meeting", "Meeting"
     INTERVIEW = "interview", "Interview"
 
 
+@kept_history()
 class EvidenceNote(models.Model):
     """A piece of evidence behind a domain-one rating, and where it came from."""
 
@@ -97,7 +127,7 @@ class EvidenceNote(models.Model):
         return f"{self.inspection.reference} {self.standard.code}: {self.get_source_display()}"
 
 
-@pghistory.track()
+@kept_history()
 class PanelDecision(models.Model):
     """The ratings panel's decision on one standard: confirm the rating, or change it with a rationale.
 
@@ -131,6 +161,7 @@ class PanelDecision(models.Model):
         return f"{self.inspection.reference} {self.standard.code}: {self.get_rating_display()}"
 
 
+@kept_history()
 class RatingsSignOff(models.Model):
     """The panel's sign-off, which locks the ratings, and its reopening, each recorded with who and when.
 

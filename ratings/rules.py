@@ -51,6 +51,13 @@ OVERALL_MAX_SCORE = OVERALL_BANDS[-1][1]
 NEAR_BOUNDARY, ONE_CASE, SMALL_SAMPLE = "near_boundary", "one_case", "small_sample"
 TRIGGER_KINDS = (NEAR_BOUNDARY, ONE_CASE, SMALL_SAMPLE)
 
+# How the panel's page and refusals name each trigger.
+TRIGGER_NAMES = {
+    NEAR_BOUNDARY: "The near-boundary trigger",
+    ONE_CASE: "The one-case trigger",
+    SMALL_SAMPLE: "The small-sample trigger",
+}
+
 NEAR_BOUNDARY_POINTS = 5
 SMALL_SAMPLE_CASES = 5
 
@@ -129,11 +136,19 @@ class KeyQuestionResult:
 
 @dataclass(frozen=True)
 class Trigger:
-    """A reason the ratings panel may use discretion, explained for the panel."""
+    """A reason the ratings panel may use discretion, explained for the panel, with the ratings it permits
+    the panel to move to (never more than one band from the computed rating, and only in the direction the
+    trigger points: DOMAIN.md section 4)."""
 
     kind: str
     explanation: str
     key_questions: tuple[str, ...]
+    permits: tuple[str, ...] = ()
+
+    @property
+    def permitted_move(self) -> str:
+        """The move this trigger permits, in words, for the panel's page."""
+        return f"Permits a move to {_or_list(_quoted(r) for r in self.permits)}."
 
 
 @dataclass(frozen=True)
@@ -185,7 +200,7 @@ def standard_compute(standard_id: str, counts: Sequence[KeyQuestionCount]) -> St
     possible = (
         _near_boundary(lowest, lowest_kqs),
         _one_case(counts, computed),
-        _small_sample(lowest, lowest_kqs),
+        _small_sample(lowest, lowest_kqs, computed),
     )
     triggers = tuple(trigger for trigger in possible if trigger is not None)
     return StandardResult(standard_id, key_questions, lowest, computed, triggers)
@@ -208,8 +223,10 @@ def _near_boundary(lowest: int, lowest_kqs: Sequence[KeyQuestionResult]) -> Trig
             f"The lowest percentage, {lowest}% on {_and_list(kq.id for kq in lowest_kqs)}, is {where} the "
             f"{boundary}% boundary between {_quoted(below)} and {_quoted(above)}{within}."
         )
-        # Boundaries are 15 points apart, so at most one can be this close.
-        return Trigger(NEAR_BOUNDARY, explanation, tuple(kq.id for kq in lowest_kqs))
+        # Boundaries are 15 points apart, so at most one can be this close. The computed rating is on one
+        # side of it (on the boundary counts as above); the trigger permits crossing it, to the other side.
+        other_side = below if lowest >= boundary else above
+        return Trigger(NEAR_BOUNDARY, explanation, tuple(kq.id for kq in lowest_kqs), (other_side,))
     return None
 
 
@@ -221,6 +238,7 @@ def _one_case(counts: tuple[KeyQuestionCount, ...], computed: str) -> Trigger | 
     """
     sentences: list[str] = []
     changed_kqs: list[str] = []
+    directions: set[int] = set()
     for index, count in enumerate(counts):
         for step, answer in ((-1, "no"), (+1, "yes")):
             yes = count.yes + step
@@ -242,12 +260,15 @@ def _one_case(counts: tuple[KeyQuestionCount, ...], computed: str) -> Trigger | 
             )
             if count.id not in changed_kqs:
                 changed_kqs.append(count.id)
+            # One answer can jump more than a band on a tiny sample; the panel still moves one band at most.
+            directions.add(1 if rating_score(new_rating) > rating_score(computed) else -1)
     if not sentences:
         return None
-    return Trigger(ONE_CASE, " ".join(sentences), tuple(changed_kqs))
+    permits = tuple(RATINGS[rating_score(computed) + step] for step in sorted(directions))
+    return Trigger(ONE_CASE, " ".join(sentences), tuple(changed_kqs), permits)
 
 
-def _small_sample(lowest: int, lowest_kqs: Sequence[KeyQuestionResult]) -> Trigger | None:
+def _small_sample(lowest: int, lowest_kqs: Sequence[KeyQuestionResult], computed: str) -> Trigger | None:
     """A key question at the lowest percentage rests on 5 or fewer applicable cases."""
     small = [kq for kq in lowest_kqs if kq.applicable <= SMALL_SAMPLE_CASES]
     if not small:
@@ -257,7 +278,21 @@ def _small_sample(lowest: int, lowest_kqs: Sequence[KeyQuestionResult]) -> Trigg
         f"({SMALL_SAMPLE_CASES} or fewer)."
         for kq in small
     )
-    return Trigger(SMALL_SAMPLE, explanation, tuple(kq.id for kq in small))
+    return Trigger(SMALL_SAMPLE, explanation, tuple(kq.id for kq in small), _neighbours(computed))
+
+
+def _neighbours(rating: str) -> tuple[str, ...]:
+    """The ratings one band from this one, lower first."""
+    return tuple(r for r in RATINGS if bands_apart(rating, r) == 1)
+
+
+def permitted_ratings(result: StandardResult) -> tuple[str, ...]:
+    """The ratings the panel may give a standard other than its computed one: those some trigger permits,
+    in the order of RATINGS (none without a trigger; any rating for a standard with no computed rating)."""
+    if result.computed_rating is None:
+        return RATINGS
+    permitted = {rating for trigger in result.triggers for rating in trigger.permits}
+    return tuple(r for r in RATINGS if r in permitted)
 
 
 # --- The ratings panel --------------------------------------------------------------------------------------
@@ -267,8 +302,9 @@ def panel_change_check(result: StandardResult, new_rating: str, key_question: st
     """What stops the ratings panel giving a standard this rating; an empty list means it may.
 
     Confirming the computed rating is always allowed. Changing it is allowed only where a discretion trigger
-    holds, by one band at most, and the panel must name the key question whose percentage carries the
-    asterisk. A standard with no computed rating is the panel's to rate, with no trigger needed.
+    holds, by one band at most, in a direction a trigger permits (`Trigger.permits`: a near-boundary trigger
+    across the boundary it is near, a one-case trigger where one more answer would move it, a small-sample
+    trigger either way), and the panel must name the key question whose percentage carries the asterisk. A standard with no computed rating is the panel's to rate, with no trigger needed.
     """
     sid = result.standard_id
     if new_rating not in RATINGS:
@@ -294,6 +330,15 @@ def panel_change_check(result: StandardResult, new_rating: str, key_question: st
         problems.append(
             f"The rating of {sid} can move by one band at most: from {_quoted(computed)} to "
             f"{_or_list(_quoted(r) for r in neighbours)}, not {_quoted(new_rating)}."
+        )
+    elif result.triggers and new_rating not in permitted_ratings(result):
+        reasons = " ".join(
+            f"{TRIGGER_NAMES[t.kind]} permits a move to {_or_list(_quoted(r) for r in t.permits)} only."
+            for t in result.triggers
+        )
+        problems.append(
+            f"No discretion trigger of {sid} permits moving {_quoted(computed)} to {_quoted(new_rating)}: "
+            f"{reasons}"
         )
     if key_question is None:
         problems.append(

@@ -799,3 +799,11 @@ def changes_since_sign_off(ratings: InspectionRatings) -> RatingsChanges | None:
         return None
     current = inspection_ratings_get(ratings.inspection, figures=FINAL, records=ratings.records)
     return ratings_changes(ratings, current)
+
+
+def stage_facts(inspection_ids: list[int]) -> dict[int, dict]:
+    """For the inspection's stage (inspections/stage.py): whether the ratings are signed off (not reopened)."""
+    ids = RatingsSignOff.objects.filter(
+        inspection_id__in=inspection_ids, reopened_at__isnull=True
+    ).values_list("inspection_id", flat=True)
+    return {pk: {"signed_off": True} for pk in ids}

@@ -3,14 +3,18 @@ the import of an inspection-data/1 document. Each runs in one transaction and wr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
-from cases.models import Case, CaseStatus, KeyQuestionAnswer, PromptAnswer
+from audit.models import EventKind
+from audit.services import security_event_record
+from cases.models import Case, CaseStatus, KeyQuestionAnswer, PromptAnswer, SecondMarking, SecondMarkingAnswer
 from inspections.models import (
     Inspection,
     InspectionStatus,
@@ -21,10 +25,12 @@ from inspections.models import (
     TeamMembership,
 )
 from inspections.publication import lock_unpublished, published_message
+from inspections.services import inspection_replacement
 
 from . import data_format, rules
 from .checks import panel_decision_problems, sign_off_problems
 from .models import (
+    DomainOneDraft,
     DomainOneKeyQuestionRationale,
     DomainOneProposal,
     EvidenceNote,
@@ -105,6 +111,49 @@ def panel_decision_record(
     decision.full_clean()
     decision.save()
     return decision
+
+
+@transaction.atomic
+def panel_confirm_untriggered(*, inspection: Inspection, decided_by) -> list[str]:
+    """Confirms, in one action, the computed rating of every case-based standard that no discretion trigger
+    touches (the panel could only confirm them) and that has no current decision. Decisions already made
+    stay as they are; one made on figures that have changed since is confirmed again on today's. Returns
+    the standards confirmed, in framework order."""
+    inspection = lock_unpublished(inspection.pk)
+    _refuse_if_signed_off(inspection, "confirm ratings")
+    ratings = inspection_ratings_get(inspection, figures=FINAL)
+    wanted = [
+        s
+        for s in ratings.standards
+        if s.is_case_based and s.computed_rating and not s.triggers and not s.decision_applies
+    ]
+    standards = {
+        s.code: s
+        for s in Standard.objects.filter(
+            domain__framework=inspection.framework, code__in=[w.id for w in wanted]
+        )
+    }
+    existing = {
+        d.standard_id: d
+        for d in PanelDecision.objects.select_for_update().filter(
+            inspection=inspection, standard__in=standards.values()
+        )
+    }
+    now = timezone.now()
+    for figures in wanted:
+        standard = standards[figures.id]
+        decision = existing.get(standard.pk) or PanelDecision(inspection=inspection, standard=standard)
+        if decision.pk:
+            decision.version += 1
+        decision.rating = figures.computed_rating
+        decision.key_question = None
+        decision.rationale = ""
+        decision.basis = figures.basis()
+        decision.decided_by = decided_by
+        decision.decided_at = now
+        decision.full_clean()
+        decision.save()
+    return [w.id for w in wanted]
 
 
 @transaction.atomic
@@ -199,7 +248,53 @@ def domain_one_proposal_save(
         record.rationale = key_question_rationales[code].strip()
         record.full_clean()
         record.save()
+    # What was drafted is now proposed: the page shows the proposal again.
+    DomainOneDraft.objects.filter(inspection=inspection, standard=standard).delete()
     return proposal
+
+
+@transaction.atomic
+def domain_one_draft_save(
+    *,
+    inspection: Inspection,
+    standard_code: str,
+    rating: str,
+    rationale: str,
+    key_question_rationales: dict[str, str],
+    saved_by,
+    version: int | None = None,
+) -> DomainOneDraft:
+    """Keeps the lead inspector's proposal for a domain-one standard as written so far, any part of it blank,
+    without proposing it to the panel (the panel still sees the last proposal). `version` is the draft's
+    version the page showed (0: none); a draft saved meanwhile (another tab) is not overwritten."""
+    inspection = lock_unpublished(inspection.pk)
+    _refuse_if_signed_off(inspection, "change a proposed rating")
+    standard = _standard(inspection, standard_code, domain_one=True)
+    draft = (
+        DomainOneDraft.objects.select_for_update().filter(inspection=inspection, standard=standard).first()
+    )
+    if draft is not None and version is not None and draft.version != version:
+        raise ValidationError({NON_FIELD_ERRORS: [CHANGED_BY_SOMEONE_ELSE]})
+    if rating and rating not in rules.RATINGS:
+        raise ValidationError({"rating": [f"Choose the rating you propose for {standard.code}."]})
+    codes = set(standard.key_questions.values_list("code", flat=True))
+    unknown = sorted(set(key_question_rationales) - codes)
+    if unknown:
+        raise ValidationError(
+            {NON_FIELD_ERRORS: [f"{code} is not a key question of {standard.code}." for code in unknown]}
+        )
+    if draft is None:
+        draft = DomainOneDraft(inspection=inspection, standard=standard)
+    else:
+        draft.version += 1
+    draft.rating = rating
+    draft.rationale = rationale
+    draft.key_question_rationales = {code: text for code, text in key_question_rationales.items() if text}
+    draft.saved_by = saved_by
+    draft.saved_at = timezone.now()
+    draft.full_clean()
+    draft.save()
+    return draft
 
 
 @transaction.atomic
@@ -286,7 +381,14 @@ def inspection_import(*, document, replace: bool = False) -> ImportResult:
         team = list(existing.team.values_list("user_id", "role"))
         lead_id = existing.lead_inspector_id
         try:
-            existing.delete()
+            # The one path that deletes an inspection with its data (inspections.services): recorded.
+            security_event_record(
+                kind=EventKind.ADMIN_CHANGE,
+                obj=existing,
+                detail=f"Inspection {existing.reference} replaced whole by import_inspection --replace",
+            )
+            with inspection_replacement(reason="import_inspection --replace"):
+                existing.delete()
         except (ProtectedError, RestrictedError) as exc:
             held = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
             kinds = sorted({str(obj._meta.verbose_name_plural) for obj in held})
@@ -315,6 +417,7 @@ def inspection_import(*, document, replace: bool = False) -> ImportResult:
         TeamMembership(inspection=inspection, user_id=user_id, role=role) for user_id, role in team
     )
     _import_cases(inspection, parsed)
+    _import_second_markings(inspection, parsed)
     _import_domain_one(inspection, parsed)
 
     figures = inspection_ratings_get(inspection, figures=FINAL)
@@ -377,6 +480,39 @@ def _import_cases(inspection: Inspection, parsed: data_format.ImportedDocument) 
                 prompt_answers.append(PromptAnswer(case=case, prompt_id=prompt_ids[code], value=value))
     KeyQuestionAnswer.objects.bulk_create(kq_answers, batch_size=2000)
     PromptAnswer.objects.bulk_create(prompt_answers, batch_size=2000)
+
+
+def _import_second_markings(inspection: Inspection, parsed: data_format.ImportedDocument) -> None:
+    """Second markings, submitted: a marker whose email is an account's is linked to it; any other is kept as
+    the label of a historical marker (no account is created)."""
+    if not parsed.second_markings:
+        return
+    cases = {case.reference: case for case in Case.objects.filter(inspection=inspection)}
+    emails = {m.marker.casefold() for m in parsed.second_markings}
+    accounts = {
+        user.email.casefold(): user
+        for user in get_user_model().objects.filter(
+            email__iregex=r"^(" + "|".join(map(re.escape, emails)) + r")$"
+        )
+    }
+    now = timezone.now()
+    markings = []
+    for imported in parsed.second_markings:
+        account = accounts.get(imported.marker.casefold())
+        markings.append(
+            SecondMarking(
+                case=cases[imported.case],
+                marker=account,
+                marker_label="" if account else imported.marker,
+                submitted_at=now,
+            )
+        )
+    SecondMarking.objects.bulk_create(markings)
+    SecondMarkingAnswer.objects.bulk_create(
+        SecondMarkingAnswer(marking=marking, code=code, value=value)
+        for marking, imported in zip(markings, parsed.second_markings, strict=True)
+        for code, value in imported.answers.items()
+    )
 
 
 def _import_domain_one(inspection: Inspection, parsed: data_format.ImportedDocument) -> None:

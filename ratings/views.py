@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.forms.utils import ErrorDict
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -14,7 +15,7 @@ from inspections.selectors import inspection_get_for
 from . import services
 from .checks import sign_off_problems
 from .forms import DomainOneProposalForm, EvidenceNoteForm, PanelDecisionForm, ReopenForm
-from .models import EvidenceNote
+from .models import DomainOneDraft, EvidenceNote
 from .selectors import (
     FINAL,
     PROVISIONAL,
@@ -110,11 +111,36 @@ class PanelMixin(InspectionMixin):
 class PanelView(PanelMixin, TemplateView):
     template_name = "ratings/panel.html"
 
+    def post(self, request, *args, **kwargs):
+        """ "Confirm every computed rating with no trigger": one decision each, the others left alone."""
+        try:
+            confirmed = services.panel_confirm_untriggered(
+                inspection=self.inspection, decided_by=request.user
+            )
+        except ValidationError as exc:
+            return self.render_to_response(self.get_context_data(errors=exc.messages))
+        if confirmed:
+            messages.success(
+                request,
+                f"The panel confirmed the computed rating of {len(confirmed)} "
+                f"standard{'s' if len(confirmed) != 1 else ''} with no discretion trigger: "
+                f"{', '.join(confirmed)}.",
+            )
+        else:
+            messages.info(request, "Every standard with no discretion trigger already has a decision.")
+        return redirect("ratings:panel", reference=self.inspection.reference)
+
     def get_context_data(self, **kwargs):
         sign_off = current_sign_off(self.inspection)
         ratings = inspection_ratings_get(self.inspection, figures=None if sign_off else FINAL)
+        untriggered = [
+            s
+            for s in ratings.standards
+            if s.is_case_based and s.computed_rating and not s.triggers and not s.decision_applies
+        ]
         return super().get_context_data(
             ratings=ratings,
+            untriggered=untriggered,
             cases=ratings.cases,
             changes=changes_since_sign_off(ratings),
             problems=[] if sign_off else sign_off_problems(ratings),
@@ -279,21 +305,59 @@ class DomainOneProposalView(DomainOneMixin, FormView):
             .first()
         )
 
+    def get_draft(self):
+        if not hasattr(self, "_draft"):
+            self._draft = (
+                DomainOneDraft.objects.filter(inspection=self.inspection, standard=self.get_standard())
+                .select_related("saved_by")
+                .first()
+            )
+        return self._draft
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs.update(standard=self.get_standard(), key_questions=self.get_key_questions())
         proposal = self.get_proposal()
-        kwargs["initial"] = {"version": 0}
+        draft = self.get_draft()
+        initial = {"version": 0, "draft_version": draft.version if draft else 0}
         if proposal is not None:
-            initial = {
-                "rating": proposal.rating,
-                "rationale": proposal.rationale,
-                "version": proposal.version,
-            }
+            initial.update(rating=proposal.rating, rationale=proposal.rationale, version=proposal.version)
             for record in proposal.key_question_rationales.all():
                 initial["kq_" + record.key_question.code.replace(".", "_")] = record.rationale
-            kwargs["initial"] = initial
+        if draft is not None:
+            # The draft is what the lead inspector last wrote: it shows, blanks and all.
+            initial.update(rating=draft.rating, rationale=draft.rationale)
+            for kq in self.get_key_questions():
+                initial["kq_" + kq.code.replace(".", "_")] = draft.key_question_rationales.get(kq.code, "")
+        kwargs["initial"] = initial
         return kwargs
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action", "propose")
+        if action not in ("draft", "evidence"):
+            return super().post(request, *args, **kwargs)
+        # A draft keeps whatever is written, complete or not ("Add evidence" keeps it too).
+        form = self.get_form()
+        form.cleaned_data, form._errors = {}, ErrorDict()
+        standard = self.get_standard()
+        try:
+            services.domain_one_draft_save(
+                inspection=self.inspection, standard_code=standard.code, saved_by=request.user, **form.draft()
+            )
+        except ValidationError as exc:
+            form.add_service_errors(
+                exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+            )
+            return self.form_invalid(form)
+        if action == "evidence":
+            return redirect(
+                "ratings:evidence-add", reference=self.inspection.reference, standard=standard.code
+            )
+        messages.success(
+            request,
+            f"Your draft for {standard.code} {standard.title} is saved. The panel sees it once you propose it.",
+        )
+        return redirect(self.proposal_url())
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -330,6 +394,8 @@ class DomainOneProposalView(DomainOneMixin, FormView):
         rows = case_figure_rows(figures_of_record(standard.code, figures), proposal and proposal.case_figures)
         return super().get_context_data(
             proposal=proposal,
+            draft=self.get_draft(),
+            form_id=DomainOneProposalForm.FORM_ID,
             evidence=evidence,
             case_figures=figures,
             case_figure_rows=rows,

@@ -24,9 +24,9 @@ from sampling.rules import SamplingSettings
 
 from . import facts as catalogue
 from .figures import RatingsFigures, SampleFigures
-from .markup import blocks, inline
+from .markup import blocks, inline, placeholder
 from .numbers import figure, number_words, per_cent, spelled_out, table_percent
-from .tokens import Count, Figure, OutOf, Percent, Text, Value, Vocabulary
+from .tokens import CATEGORIES, Count, Figure, OutOf, Percent, Text, Value, Vocabulary, tokens_used
 
 SNAPSHOT_FORMAT = "report-snapshot/1"
 STANDARDS_URL = (
@@ -99,6 +99,9 @@ class ReportSources:
     recommendations: Sequence[tuple[object, Sequence[object]]] = ()  # (Addressee, [Recommendation])
     facts: Mapping[str, object] = field(default_factory=dict)  # key -> ContextualFact (source loaded)
     standard_narratives: Mapping[str, str] = field(default_factory=dict)
+    # The lead's explanation of the panel's discretion, by standard (None: never saved, so the panel's
+    # rationale is offered).
+    discretion_texts: Mapping[str, str | None] = field(default_factory=dict)
     key_question_narratives: Mapping[str, str] = field(default_factory=dict)
     examples: Mapping[str, Sequence[object]] = field(default_factory=dict)  # key question -> [CaseExample]
     sampling: SamplingSettings = field(default_factory=SamplingSettings)
@@ -109,7 +112,9 @@ class ReportSources:
 
 
 def with_term(text: str, term: str) -> str:
-    """Framework wording says "YOT" for the inspected service; the report uses the service's own term."""
+    """Framework wording says "YOT" for the inspected service. The report prints the framework's wording
+    verbatim, as published (the service's own term is used only in the text the app generates); the data
+    exports still use this."""
     return re.sub(r"\bYOT\b", term, text)
 
 
@@ -198,7 +203,38 @@ class Builder:
         self.standards = {s["id"]: s for d in self.domains for s in d["standards"]}
         self.key_questions = {k["id"]: k for s in self.standards.values() for k in s["key_questions"]}
         self.vocabulary = vocabulary_of(self.domains)
+        # What the report cannot say yet, each once, with where it is entered (part and ref as for
+        # services.PublishProblem): printed as a placeholder in the draft and listed on the report page.
+        self.missing: list[dict] = []
         self.values = self.token_values()
+
+    def gap(self, words: str, message: str, part: str, ref: str = "") -> str:
+        """A visible placeholder for something not recorded, and the missing item that says where to enter
+        it."""
+        item = {"message": message, "part": part, "ref": ref}
+        if item not in self.missing:
+            self.missing.append(item)
+        return placeholder(words)
+
+    def note_missing(self, message: str, part: str, ref: str = "") -> str:
+        """A missing item whose placeholder the template prints (the value stays empty in the snapshot)."""
+        self.gap("", message, part, ref)
+        return ""
+
+    def gap_blocks(self, words: str, message: str, part: str, ref: str = "") -> list[dict]:
+        return [{"kind": "p", "html": self.gap(words, message, part, ref)}]
+
+    def interviews(self, category: str) -> int | None:
+        """Case manager interviews held in the category's cases; None (and a missing item) if not recorded."""
+        held = self.s.sample.interviews.get(category, 0)
+        if held is None:
+            words = "court" if category == "court" else "out-of-court"
+            self.gap(
+                "interviews not yet recorded",
+                f"Case manager interviews are not recorded for any {words} case.",
+                "cases",
+            )
+        return held
 
     # Tokens --------------------------------------------------------------------------------------------
 
@@ -243,7 +279,9 @@ class Builder:
             "max_score": Count(ratings.max_score),
             "standards_count": Count(len(self.standards)),
             "fieldwork": Text(fieldwork_phrase(self.s.inspection["fieldwork"])),
-            "recommendations_count": Count(sum(len(recs) for _a, recs in self.s.recommendations)),
+            "recommendations_count": Count(n)
+            if (n := sum(len(r) for _a, r in self.s.recommendations))
+            else None,
         }
         for code in self.standards:
             figures = ratings.standards.get(code)
@@ -265,20 +303,41 @@ class Builder:
         for category, total in totals.items():
             values[f"sample:{category}:description"] = Text(self.sample_description(category))
             values[f"sample:{category}:total"] = Count(total)
-            values[f"interviews:{category}"] = Count(self.s.sample.interviews.get(category, 0))
+            held = self.s.sample.interviews.get(category, 0)
+            values[f"interviews:{category}"] = None if held is None else Count(held)
             for which in SUBSAMPLE_RULES:
                 values[f"subsample:{category}:{which}"] = Count(self.subsample(category, which))
-        values["interviews:total"] = Count(sum(self.s.sample.interviews.values()))
+        held = list(self.s.sample.interviews.values())
+        values["interviews:total"] = None if None in held else Count(sum(held))
         for key, fact in catalogue.FACTS.items():
             record = self.s.facts.get(key)
-            values[f"fact:{key}"] = _fact_value(record.value if record else "", fact.unit)
-            values[f"fact:{key}:national"] = _fact_value(record.national if record else "", fact.unit)
+            for exact, suffix in ((False, ""), (True, ":decimal")):
+                values[f"fact:{key}{suffix}"] = _fact_value(record.value if record else "", fact.unit, exact)
+                values[f"fact:{key}:national{suffix}"] = _fact_value(
+                    record.national if record else "", fact.unit, exact
+                )
         return values
 
-    def text(self, authored: str) -> list[dict]:
-        return blocks(authored, self.values, self.vocabulary)
+    def text(self, authored: str, *, literal: bool = False) -> list[dict]:
+        if not literal:
+            for key in tokens_used(authored or "", self.vocabulary):
+                if self.values.get(key) is None:
+                    self.not_recorded_token(key)
+        return blocks(authored, self.values, self.vocabulary, literal=literal)
+
+    def not_recorded_token(self, key: str) -> None:
+        """A token whose figure is not recorded prints a placeholder; say where it is entered."""
+        if key.startswith("fact:"):
+            name = key.split(":")[1]
+            self.gap("", f"The text cites the contextual fact {name}, which is not entered.", "facts")
+        elif key.startswith("interviews:"):
+            for category in ("court", "out_of_court"):
+                self.interviews(category)
+        elif key == "recommendations_count":
+            self.gap("", "No recommendation is written yet.", "recommendations")
 
     def line(self, authored: str) -> str:
+        self.text(authored)  # notes any token whose figure is not recorded
         return inline(authored, self.values, self.vocabulary)
 
     # Sections ------------------------------------------------------------------------------------------
@@ -287,8 +346,13 @@ class Builder:
         ratings = self.s.ratings
         report = self.report
         inspection = self.s.inspection
-        title = f"{report.cover_lead} {self.service}".strip()
-        return {
+        # The cover prints the service's full name on its own line; as one line (the document's and the PDF's
+        # title) it reads "… youth offending services in Cheshire", the place alone.
+        title = f"{report.cover_lead} {place_name(self.service)}".strip()
+        lead_inspector = (getattr(report, "lead_inspector_name", "") or "").strip() or inspection[
+            "lead_inspector"
+        ]
+        snapshot = {
             "format": SNAPSHOT_FORMAT,
             "title": title,
             "is_draft": not ratings.signed_off,
@@ -297,19 +361,30 @@ class Builder:
             "cover": {
                 "lead": report.cover_lead,
                 "service": self.service,
-                "date": month_year(report.publication_date),
+                "date": month_year(report.publication_date)
+                or self.note_missing(
+                    "The month of publication is not entered.", "details", "publication_date"
+                ),
             },
             "acknowledgements": {
-                "lead_inspector": inspection["lead_inspector"],
+                "lead_inspector": lead_inspector
+                or self.note_missing(
+                    "The lead inspector's name is not entered.", "details", "lead_inspector_name"
+                ),
                 "is_joint": inspection["is_joint"],
             },
             "publishing": {
                 "year": (report.publication_date or inspection["fieldwork"][0][1]).year,
-                "isbn": report.isbn,
+                "isbn": report.isbn or self.note_missing("The ISBN is not entered.", "details", "isbn"),
             },
             "foreword": {
-                "blocks": self.text(report.foreword),
-                "signatory": report.signatory_name,
+                "blocks": self.text(report.foreword)
+                if report.foreword.strip()
+                else self.gap_blocks(
+                    "foreword not yet written", "The foreword is not yet written.", "details", "foreword"
+                ),
+                "signatory": report.signatory_name
+                or self.note_missing("The foreword's signatory is not named.", "details", "signatory_name"),
                 "signatory_title": report.signatory_title,
             },
             "ratings": self.ratings_table(),
@@ -321,6 +396,9 @@ class Builder:
             "annexe1": self.annexe_one(),
             "annexe2": self.annexe_two(),
         }
+        snapshot["annexe2_note"] = self.annexe_two_note()
+        snapshot["missing"] = self.missing
+        return snapshot
 
     def ratings_table(self) -> dict:
         ratings = self.s.ratings
@@ -403,15 +481,20 @@ class Builder:
         """The sample sentences of a case-based domain: the same words in the summary and the chapter."""
         category = CATEGORY_OF_DOMAIN[code]
         term = escape(self.term)
-        interviews = self.s.sample.interviews.get(category, 0)
+        interviews = self.interviews(category)
         titles = [s["title"].lower() for s in self.standard_list(code)]
         examined = "; ".join(titles[:-1]) + f"; and {titles[-1]}" if len(titles) > 1 else "".join(titles)
         child, others = self.subsample(category, "child_safety"), self.subsample(category, "others_safety")
         if category == "court":
             return (
                 f"We took a detailed look at {escape(self.sample_description(category))} managed by the {term}. "
-                f"We also conducted {plural(interviews, 'interview', 'interviews')} with the relevant case "
-                f"managers. We examined the quality of {escape(examined)}. Each of these elements was inspected "
+                + (
+                    placeholder("interviews not yet recorded")
+                    if interviews is None
+                    else f"We also conducted {plural(interviews, 'interview', 'interviews')} with the relevant "
+                    "case managers."
+                )
+                + f" We examined the quality of {escape(examined)}. Each of these elements was inspected "
                 "in respect of work done to address desistance. For services to keep the child safe, we assessed "
                 "the quality of planning, and implementation and delivery in the "
                 f"{plural(child, 'case', 'cases')} where we expected meaningful work to take place. Similarly, for "
@@ -429,7 +512,12 @@ class Builder:
         return (
             f"We inspected {plural(total, 'case', 'cases')} managed by the {term} that had received an "
             f"out-of-court disposal. These consisted of {escape(self.sample_description(category))}. "
-            f"We interviewed the case managers in {plural(interviews, 'case', 'cases')}. "
+            + (
+                placeholder("interviews not yet recorded")
+                if interviews is None
+                else f"We interviewed the case managers in {plural(interviews, 'case', 'cases')}."
+            )
+            + " "
             f"We examined the quality of {escape(examined)}. Each of these elements was inspected in respect of "
             f"work done to address desistance. For the {plural(others, 'case', 'cases')} where there were "
             "factors related to harm, we also inspected work done to keep other people safe. In the "
@@ -459,13 +547,32 @@ class Builder:
         for domain in self.domains:
             code = domain["id"]
             section = self.section(code)
+            written = bool(section and (section.summary.strip() or section.results.strip())) or any(
+                self.findings(code, kind, where="in_summary") for kind in ("strength", "improvement")
+            )
             domains.append(
                 {
                     "id": code,
                     "heading": f"{code}. {domain['title']}",
                     "sample": self.sample_paragraph(code) if code in CATEGORY_OF_DOMAIN else "",
-                    "blocks": self.text(section.summary if section else ""),
+                    "blocks": self.text(section.summary if section else "")
+                    if written
+                    else self.gap_blocks(
+                        "executive summary of this domain not yet written",
+                        f"The executive summary of domain {code} is not yet written.",
+                        "domain",
+                        code,
+                    ),
                     "results": self.text(getattr(section, "results", "") if section else ""),
+                    "discretion": [
+                        block
+                        for s in domain["standards"]
+                        if any(
+                            kq.discretion
+                            for kq in getattr(self.s.ratings.standards.get(s["id"]), "key_questions", ())
+                        )
+                        for block in self.discretion(s["id"])
+                    ],
                     "findings_lead": f"Key findings about {domain['title'].lower()} are as follows:",
                     "strengths": self.summary_bullets(code, "strength"),
                     "improvements": self.summary_bullets(code, "improvement"),
@@ -487,6 +594,11 @@ class Builder:
                 number += 1
                 items.append({"number": number, "html": self.line(text)})
             groups.append({"addressee": f"{addressee.name} should:", "items": items})
+        if not number:
+            lead = self.gap(
+                "recommendations not yet written", "No recommendation is written yet.", "recommendations"
+            )
+            return {"lead": lead, "count": 0, "groups": []}
         count = "one recommendation" if number == 1 else f"{number_words(number)} recommendations"
         lead = (
             f"As a result of our inspection findings, we have made {count} that we believe, if implemented, "
@@ -518,7 +630,18 @@ class Builder:
             "Youth Justice Board for England and Wales (YJB) provides some funding to youth offending services. "
             "It also monitors their performance and issues guidance to them about how things are to be done.",
         ]
-        return {"fixed": fixed, "blocks": self.text(self.report.background)}
+        written = self.report.background.strip()
+        return {
+            "fixed": fixed,
+            "blocks": self.text(self.report.background)
+            if written
+            else self.gap_blocks(
+                "local context not yet written",
+                "The background (local context) is not yet written.",
+                "details",
+                "background",
+            ),
+        }
 
     # Contextual facts -----------------------------------------------------------------------------------
 
@@ -590,8 +713,12 @@ class Builder:
     def contextual_facts(self) -> dict:
         shown = [self.fact_block(b) for b in catalogue.BLOCKS if b.standard is None]
         values = {k: Decimal(r.value) for k, r in self.s.facts.items() if r.value}
+        shown = [b for b in shown if b]
         return {
-            "blocks": [b for b in shown if b],
+            "blocks": shown,
+            "none": ""
+            if shown
+            else self.gap("contextual facts not yet entered", "No contextual facts are entered.", "facts"),
             "offences": self.offence_types(),
             "warnings": catalogue.subtotal_warnings(values)
             + catalogue.offence_warnings(self.s.sample.offences),
@@ -608,6 +735,16 @@ class Builder:
         recorded = sorted(
             ((label, n) for label, n in offences.items() if label and n), key=lambda item: -item[1]
         )
+        if not recorded:
+            # Not one offence recorded: one line that says so, not a table of "Not recorded 100%".
+            return {
+                "heading": catalogue.OFFENCES_HEADING,
+                "none": self.gap(
+                    "The court cases' principal offences were not recorded, so this table has no figures",
+                    "No court case has its principal offence recorded.",
+                    "cases",
+                ),
+            }
         if offences.get(""):
             recorded.append((catalogue.NOT_RECORDED, offences[""]))
         percents = [rules.percent(n, total) for _label, n in recorded]
@@ -642,7 +779,14 @@ class Builder:
             "anchor": f"chapter-{code}",
             "sample": self.sample_paragraph(code) if code in CATEGORY_OF_DOMAIN else "",
             "results": self.text(getattr(section, "results", "") if section else ""),
-            "overview": self.text(section.overview if section else ""),
+            "overview": self.text(section.overview if section else "")
+            if section and (section.overview.strip() or section.results.strip())
+            else self.gap_blocks(
+                "chapter overview not yet written",
+                f"The overview of chapter {code} is not yet written.",
+                "domain",
+                code,
+            ),
             "strengths": [
                 self.line(sentence(f.text)) for f in self.findings(code, "strength", where="in_chapter")
             ],
@@ -671,7 +815,7 @@ class Builder:
             "id": s["id"],
             "heading": f"{s['id']}. {title}",
             "anchor": f"standard-{s['id']}",
-            "statement": with_term(s["statement"], self.term),
+            "statement": s["statement"],
             "rating": rating,
             "rating_label": rules.RATING_LABELS[rating] if rating else "Not yet rated",
             "key_data": [self.fact_block(b) for b in catalogue.BLOCKS if b.standard == s["id"]],
@@ -691,7 +835,7 @@ class Builder:
                 rows.append(
                     {
                         "id": kq["id"],
-                        "text": escape(with_term(kq["text"], self.term)),
+                        "text": escape(kq["text"]),
                         "note": escape(self.relevance_note(kq, f.applicable if f else 0)),
                         "percent": table_percent(percent) + ("*" if f and f.discretion else ""),
                         "lowest": bool(f and f.lowest),
@@ -701,6 +845,7 @@ class Builder:
             entry["discretion_note"] = (
                 DISCRETION_NOTE if any(f.discretion for f in kq_figures.values()) else ""
             )
+            entry["discretion"] = self.discretion(s["id"]) if entry["discretion_note"] else []
         else:
             entry["lead_in"] = (
                 f"In making a judgement about {escape(title.lower())}, we take into account the answers to the "
@@ -709,13 +854,31 @@ class Builder:
         entry["key_questions"] = [
             {
                 "id": kq["id"],
-                "text": escape(with_term(kq["text"], self.term)),
-                "blocks": self.text(self.s.key_question_narratives.get(kq["id"], "")),
+                "text": escape(kq["text"]),
+                "blocks": self.text(self.s.key_question_narratives[kq["id"]])
+                if self.s.key_question_narratives.get(kq["id"], "").strip()
+                else self.gap_blocks(
+                    "text under this key question not yet written",
+                    f"The text under key question {kq['id']} is not yet written.",
+                    "standard",
+                    s["id"],
+                ),
                 "examples": [self.example(e) for e in self.s.examples.get(kq["id"], ())],
             }
             for kq in s["key_questions"]
         ]
         return entry
+
+    def discretion(self, code: str) -> list[dict]:
+        """Why the panel applied discretion to a standard, printed under its key-question table and in the
+        domain's summary: the lead's text once saved, until then the panel's rationale as the draft offers it
+        (printed as written: the panel's words are not parsed for tokens)."""
+        edited = self.s.discretion_texts.get(code)
+        if edited is not None:
+            return self.text(edited)
+        figures = self.s.ratings.standards.get(code)
+        rationale = figures.discretion_rationale if figures else ""
+        return self.text(rationale, literal=True)
 
     def example(self, example) -> dict:
         text = example.text.strip()
@@ -724,7 +887,8 @@ class Builder:
         return {
             "kind": example.kind,
             "lead_in": self.line(example.lead_in) if example.lead_in else "",
-            "blocks": self.text(text),
+            # The inspector's words, as written: never parsed for tokens (braces print as braces).
+            "blocks": self.text(text, literal=True),
         }
 
     # Annexes --------------------------------------------------------------------------------------------
@@ -736,7 +900,8 @@ class Builder:
         court_share = rules.percent(court, total) if total else 0
         margin = int(sampling.margin * 100)
         confidence = confidence_percent(sampling.z)
-        interviews = sum(self.s.sample.interviews.values())
+        held = [self.interviews(category) for category in CATEGORIES]
+        interviews = None if None in held else sum(held)
         # The meetings the team logged, once any are; until then the number the lead typed on the report.
         meetings = self.s.meetings_logged or self.report.meetings_held
         titles = self.standard_titles()
@@ -800,13 +965,20 @@ class Builder:
                 f"During the main fieldwork phase, we conducted {plural(interviews, 'interview', 'interviews')} "
                 "with case managers, asking them about their experiences of training, development, management "
                 "supervision and leadership."
+                if interviews is not None
+                else placeholder("interviews not yet recorded")
             ),
             "is_joint": self.s.inspection["is_joint"],
             "meetings": (
                 f"In total, we conducted {plural(meetings, 'meeting', 'meetings')}, which included meetings with "
                 "managers, partner organisations, and staff."
                 if meetings is not None
-                else ""
+                else self.gap(
+                    "meetings not yet recorded",
+                    "The number of meetings held is not recorded (log them, or enter the number).",
+                    "details",
+                    "meetings_held",
+                )
             ),
             "court": (
                 f"{per_cent(court_share, sentence_start=True)} of the cases selected were those of children who "
@@ -845,6 +1017,16 @@ class Builder:
             "overall_bands": overall_bands,
         }
 
+    def annexe_two_note(self) -> str:
+        """One line instead of rows of dashes when no prompt of the case-based domains has an answer."""
+        if any(p.applicable for p in self.s.ratings.prompts.values()):
+            return ""
+        return self.gap(
+            "The prompts' answers were not recorded for this inspection, so this annexe has no figures",
+            "The prompts' answers are not recorded: Annexe 2 has no figures.",
+            "cases",
+        )
+
     def annexe_two(self) -> list[dict]:
         domains = []
         for domain in self.domains:
@@ -863,14 +1045,14 @@ class Builder:
                         prompts.append(
                             {
                                 "id": p["id"],
-                                "text": escape(with_term(p["text"], self.term)),
+                                "text": escape(p["text"]),
                                 "percent": table_percent(pf.percent if pf else None),
                             }
                         )
                     kqs.append(
                         {
                             "id": kq["id"],
-                            "text": escape(with_term(kq["text"], self.term)),
+                            "text": escape(kq["text"]),
                             "note": escape(self.relevance_note(kq, f.applicable if f else 0))
                             if "ycc_only" in kq["applicability"]
                             else "",
@@ -900,10 +1082,11 @@ def _figure_values(values: dict, prefix: str, yes: int, applicable: int, percent
     values[f"{prefix}:k_of_n"] = OutOf(yes, applicable)
 
 
-def _fact_value(raw: str, unit: str) -> Value:
+def _fact_value(raw: str, unit: str, exact: bool = False) -> Value | None:
+    """None (not recorded) prints as a placeholder in the draft."""
     if not raw:
-        return Text("[not entered]")
-    return Figure(Decimal(raw), unit)
+        return None
+    return Figure(Decimal(raw), unit, exact)
 
 
 def vocabulary_of(framework: Sequence[dict]) -> Vocabulary:
@@ -919,11 +1102,17 @@ def vocabulary_of(framework: Sequence[dict]) -> Vocabulary:
     )
 
 
-def default_short_name(service: str, term: str) -> str:
-    """ "Cheshire Youth Justice Service" -> "Cheshire YJS": the place, then the service's own term."""
+def place_name(service: str) -> str:
+    """ "Cheshire Youth Justice Service" -> "Cheshire": the service's name without its kind."""
     place = re.sub(
         r"\s+(Youth (Justice|Offending) (Service|Team|Partnership)s?)$", "", service, flags=re.IGNORECASE
     ).strip()
+    return place or service
+
+
+def default_short_name(service: str, term: str) -> str:
+    """ "Cheshire Youth Justice Service" -> "Cheshire YJS": the place, then the service's own term."""
+    place = place_name(service)
     return f"{place} {term}" if place and place != service else service
 
 

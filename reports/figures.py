@@ -23,6 +23,8 @@ class StandardFigures:
     id: str
     rating: str | None  # the final rating (the panel's decision, the confirmed proposal, or the computed one)
     key_questions: tuple[KeyQuestionFigures, ...] = ()
+    # Where the panel applied discretion: its rationale, offered as the report's explanation.
+    discretion_rationale: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,8 @@ class SampleFigures:
     """The sampled cases, counted from the case records (never typed)."""
 
     disposals: Mapping[str, int]  # disposal type -> number of cases
-    interviews: Mapping[str, int]  # category -> case manager interviews held
+    # category -> case manager interviews held; None: not recorded in any of the category's cases
+    interviews: Mapping[str, int | None]
     # (category, sub-sample) -> cases in it, e.g. ("court", "child_safety") -> 30
     subsamples: Mapping[tuple[str, str], int] = field(default_factory=dict)
     # The court cases by principal offence group: its label -> number of cases, in the offence groups' own

@@ -56,6 +56,13 @@ class ReportDetailsForm(forms.Form):
     foreword = _text("Foreword", "Paragraphs separated by a blank line.", rows=14)
     signatory_name = forms.CharField(label="Name of the signatory", max_length=120, required=False)
     signatory_title = forms.CharField(label="Signatory's title", max_length=120, required=False)
+    lead_inspector_name = forms.CharField(
+        label="Lead inspector's name as printed",
+        max_length=120,
+        required=False,
+        help_text="For the acknowledgements, for example Yvonne McGuckian. Leave it empty to print the name of "
+        "the inspection's lead inspector's account.",
+    )
     summary_context = _text(
         "Context after the executive summary's opening",
         "Optional: printed after the generated opening paragraph of the executive summary.",
@@ -93,6 +100,7 @@ class ReportDetailsForm(forms.Form):
                 Field.text("service_short_name", field_width=Fluid.ONE_HALF),
                 Field.text("publication_date", field_width=Fixed.TEN),
                 Field.text("isbn", field_width=Fixed.TWENTY),
+                Field.text("lead_inspector_name", field_width=Fluid.ONE_HALF),
                 legend="Cover and publishing details",
                 legend_size=Size.MEDIUM,
             ),
@@ -371,6 +379,16 @@ class StandardNarrativeForm(forms.Form):
         )
         self.fields["standard_version"] = _version()
         layout = [Field.textarea("text", rows=5), "standard_version"]
+        self.has_discretion = bool(figures and any(f.discretion for f in figures.key_questions))
+        if self.has_discretion:
+            self.fields["discretion"] = _text(
+                "Why the panel applied professional discretion",
+                "Printed under the key-question table, after '*Professional discretion applied.', and in the "
+                "domain's executive summary. The ratings panel's rationale is offered until you save your own; "
+                "empty the box to print none.",
+                rows=5,
+            )
+            layout.insert(0, Field.textarea("discretion", rows=5))
         figures = {f.id: f for f in figures.key_questions} if figures else {}
         for kq in key_questions:
             hint = ""

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from cases.models import KeyQuestionAnswer
+from inspections.history import kept_history
 from inspections.models import Domain, Inspection, KeyQuestion, Publication, Standard
 
 
@@ -25,6 +26,7 @@ class Versioned(models.Model):
         abstract = True
 
 
+@kept_history()
 class Report(Versioned):
     """An inspection's report: the publishing details and the authored sections that occur once."""
 
@@ -46,6 +48,13 @@ class Report(Versioned):
     )
     foreword = models.TextField(blank=True)
     signatory_name = models.CharField("name of the signatory", max_length=120, blank=True)
+    lead_inspector_name = models.CharField(
+        "lead inspector's name as printed",
+        max_length=120,
+        blank=True,
+        help_text="For the acknowledgements, for example Yvonne McGuckian. Leave empty to print the name of "
+        "the inspection's lead inspector's account.",
+    )
     signatory_title = models.CharField(
         "signatory's title", max_length=120, blank=True, default="Chief Inspector of Probation"
     )
@@ -70,6 +79,7 @@ class Report(Versioned):
         return f"Report of {self.inspection.reference}"
 
 
+@kept_history()
 class DomainSection(Versioned):
     """A domain's authored prose: its part of the executive summary and its chapter's overview."""
 
@@ -92,6 +102,7 @@ class FindingKind(models.TextChoices):
     IMPROVEMENT = "improvement", "Area for improvement"
 
 
+@kept_history()
 class Finding(Versioned):
     """A strength or area for improvement of a domain, stored once and printed both in the chapter
     ("Strengths:") and, as a key finding or a "But:" bullet, in the executive summary."""
@@ -128,6 +139,7 @@ class AddresseeKind(models.TextChoices):
     OTHER = "other", "Another partner"
 
 
+@kept_history()
 class Addressee(Versioned):
     """Who a group of recommendations is made to: "Cheshire Constabulary should:"."""
 
@@ -147,6 +159,7 @@ class Addressee(Versioned):
         return self.name
 
 
+@kept_history()
 class Recommendation(Versioned):
     """One recommendation; the report numbers them continuously across the addressee groups."""
 
@@ -168,6 +181,7 @@ class SuppliedBy(models.TextChoices):
     SERVICE = "inspected_service", "The inspected service"
 
 
+@kept_history()
 class FactSource(Versioned):
     """Where contextual facts come from; the report prints it as a footnote."""
 
@@ -189,6 +203,7 @@ class FactSource(Versioned):
         return f"{self.organisation} ({self.year}) {self.title}".strip()
 
 
+@kept_history()
 class ContextualFact(Versioned):
     """One figure of the contextual facts (reports/facts.py lists them), with its national comparator."""
 
@@ -209,12 +224,17 @@ class ContextualFact(Versioned):
         return f"{self.key} = {self.value}"
 
 
+@kept_history()
 class StandardNarrative(Versioned):
     """A standard's own paragraph: for domains two and three, the rationale naming the limiting key question."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="standard_narratives")
     standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(blank=True)
+    # Where the ratings panel applied discretion: why, printed under the key-question table and in the
+    # domain's executive summary. None: never saved, so the panel's own rationale is offered (and printed in
+    # the draft); "": the lead chose to print none.
+    discretion = models.TextField("why the panel applied discretion", null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -225,6 +245,7 @@ class StandardNarrative(Versioned):
         return f"{self.report} – standard {self.standard.code}"
 
 
+@kept_history()
 class KeyQuestionNarrative(Versioned):
     """What the report says under a key question's sub-heading."""
 
@@ -246,6 +267,7 @@ class ExampleKind(models.TextChoices):
     GOOD_PRACTICE = "good_practice", "Good practice example"
 
 
+@kept_history()
 class CaseExample(Versioned):
     """An inspector's flagged quote, chosen for the report, anonymised: printed under a key question as a
     single-quoted quote or a "Good practice example" box. It keeps no case reference in what is printed."""
@@ -273,6 +295,7 @@ class CaseExample(Versioned):
 # --- publication -----------------------------------------------------------------------------------------
 
 
+@kept_history()
 class PublishedReport(models.Model):
     """The report as published: everything it was built from, frozen when the lead inspector published it.
     Every PDF of the publication is made from this snapshot, so each is byte for byte the same."""
@@ -290,6 +313,7 @@ class PublishedReport(models.Model):
 
 class RenderFormat(models.TextChoices):
     PDF = "pdf", "PDF report"
+    HTML = "html", "HTML edition"
     CSV = "csv", "Data (CSV)"
     XLSX = "xlsx", "Data (XLSX)"
 
@@ -359,5 +383,5 @@ class Render(models.Model):
 
     @property
     def filename(self) -> str:
-        draft = "-draft" if self.is_draft and self.format == RenderFormat.PDF else ""
+        draft = "-draft" if self.is_draft and self.format in (RenderFormat.PDF, RenderFormat.HTML) else ""
         return f"{self.inspection.reference.lower()}-{self.format}-v{self.number}{draft}.{self.format}"

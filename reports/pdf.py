@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import posixpath
 import re
-from html import unescape
+from html import escape, unescape
 from urllib.parse import unquote
 
 from django.contrib.staticfiles import finders
@@ -52,23 +52,52 @@ def fetch_static(url: str, headers=None):
     return URLFetcherResponse(url, body, {"Content-Type": mime})
 
 
+_ANY_HEADING = re.compile(r"<h(?P<level>[1-6])(?P<attrs>\b[^>]*)>(?P<text>.*?)</h(?P=level)>", re.DOTALL)
+_FOOTNOTE_SPAN = re.compile(r'<span class="footnote">.*?</span>', re.DOTALL)
+
+
+def heading_text(html: str) -> str:
+    """A heading's words for a bookmark or the contents: no footnote's text or number, a line break as a
+    space, spaces collapsed."""
+    text = _FOOTNOTE_SPAN.sub("", html)
+    text = re.sub(r"<br\s*/?>", " ", text)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", text))).strip()
+
+
+def with_bookmark_labels(html: str) -> str:
+    """Every heading carries its clean words as `data-bookmark`, which the stylesheet makes the PDF
+    bookmark's label (WeasyPrint would otherwise run a footnote's number or a line break into it)."""
+
+    def label(match: re.Match) -> str:
+        attrs = match.group("attrs")
+        if "data-bookmark" in attrs:
+            return match.group(0)
+        words = escape(heading_text(match.group("text")), quote=True)
+        level = match.group("level")
+        return f'<h{level}{attrs} data-bookmark="{words}">{match.group("text")}</h{level}>'
+
+    return _ANY_HEADING.sub(label, html)
+
+
 def contents_entries(html: str) -> list[dict]:
     """The contents, read from the headings the body actually renders (so they can never differ)."""
     entries = []
     for match in _HEADING.finditer(html):
-        text = unescape(re.sub(r"<[^>]+>", "", match.group("text"))).strip()
+        text = heading_text(match.group("text"))
         entries.append({"id": match.group("id"), "text": text, "level": int(match.group("level"))})
     return entries
 
 
-def report_html(snapshot: dict, *, for_pdf: bool) -> str:
-    """The whole report as one HTML document; the contents are built from its own headings."""
+def report_html(snapshot: dict, *, for_pdf: bool, back_url: str = "") -> str:
+    """The whole report as one HTML document; the contents are built from its own headings. The preview
+    (`back_url`) has a link back to the report's page in the app."""
     stylesheet = f"{STATIC_PREFIX}{STYLESHEET}" if for_pdf else static(STYLESHEET)
     html = render_to_string(
-        "reports/print/report.html", {"r": snapshot, "stylesheet": stylesheet, "for_pdf": for_pdf}
+        "reports/print/report.html",
+        {"r": snapshot, "stylesheet": stylesheet, "for_pdf": for_pdf, "back_url": back_url},
     )
     contents = render_to_string("reports/print/contents.html", {"entries": contents_entries(html)})
-    return html.replace(CONTENTS_MARKER, contents, 1)
+    return with_bookmark_labels(html.replace(CONTENTS_MARKER, contents, 1))
 
 
 def html_to_pdf(html: str, *, identifier: bytes | bool = True) -> bytes:

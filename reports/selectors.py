@@ -54,18 +54,28 @@ def sample_figures(inspection: Inspection, *, statuses=None) -> SampleFigures:
         cases = cases.filter(status__in=statuses)
     rows = (
         cases.values("category", "disposal_type", "offence_group")
-        .annotate(n=Count("pk"), interviewed=Count("pk", filter=Q(case_manager_interviewed=True)))
+        .annotate(
+            n=Count("pk"),
+            interviewed=Count("pk", filter=Q(case_manager_interviewed=True)),
+            answered=Count("pk", filter=Q(case_manager_interviewed__isnull=False)),
+        )
         .order_by()
     )
     disposals: dict[str, int] = {}
     interviews: dict[str, int] = {"court": 0, "out_of_court": 0}
+    answered: dict[str, int] = {}
     offences: dict[str, int] = {}
     for row in rows:
         disposals[row["disposal_type"]] = disposals.get(row["disposal_type"], 0) + row["n"]
         interviews[row["category"]] = interviews.get(row["category"], 0) + row["interviewed"]
+        answered[row["category"]] = answered.get(row["category"], 0) + row["answered"]
         if row["category"] == Category.COURT:
             group = row["offence_group"] if row["offence_group"] in OffenceGroup.values else ""
             offences[group] = offences.get(group, 0) + row["n"]
+    # Cases of a category whose interview question nobody answered: not recorded (None), never zero.
+    for category in interviews:
+        if category in answered and not answered[category]:
+            interviews[category] = None
     return SampleFigures(
         disposals=disposals,
         interviews=interviews,
@@ -122,10 +132,9 @@ def report_sources(inspection: Inspection, *, ratings: RatingsFigures, statuses=
         )
     ]
     sources.facts = {f.key: f for f in ContextualFact.objects.filter(report=report).select_related("source")}
-    sources.standard_narratives = {
-        n.standard.code: n.text
-        for n in StandardNarrative.objects.filter(report=report).select_related("standard")
-    }
+    narratives = list(StandardNarrative.objects.filter(report=report).select_related("standard"))
+    sources.standard_narratives = {n.standard.code: n.text for n in narratives}
+    sources.discretion_texts = {n.standard.code: n.discretion for n in narratives}
     sources.key_question_narratives = {
         n.key_question.code: n.text
         for n in KeyQuestionNarrative.objects.filter(report=report).select_related("key_question")
@@ -214,6 +223,7 @@ def ratings_figures(inspection: Inspection) -> tuple[RatingsFigures, tuple[str, 
                 KeyQuestionFigures(kq.id, kq.yes, kq.applicable, kq.percent, kq.lowest, kq.asterisk)
                 for kq in s.key_questions
             ),
+            s.decision.rationale if s.discretion_applied and s.decision else "",
         )
         for s in ratings.standards
     }

@@ -10,7 +10,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -72,8 +72,9 @@ class TextChecker:
         self.vocabulary = token_vocabulary(inspection)
         self.details = identifying_details(inspection)
 
-    def problems(self, text: str) -> list[str]:
-        problems = markup_problems(text, self.vocabulary)
+    def problems(self, text: str, *, literal: bool = False) -> list[str]:
+        """`literal`: an inspector's words, printed as written, so only what identifies a child counts."""
+        problems = [] if literal else markup_problems(text, self.vocabulary)
         for detail in identifying_details_in(text, self.details):
             problems.append(
                 f"'{detail}' identifies a case, a child or a case manager of this inspection: remove it, "
@@ -81,9 +82,14 @@ class TextChecker:
             )
         return problems
 
-    def check(self, texts: Mapping[str, str]) -> None:
-        """Raises one ValidationError listing every problem of every field."""
-        errors = {name: problems for name, text in texts.items() if (problems := self.problems(text or ""))}
+    def check(self, texts: Mapping[str, str], *, literal: Sequence[str] = ()) -> None:
+        """Raises one ValidationError listing every problem of every field (`literal`: the names of the
+        fields that hold an inspector's words)."""
+        errors = {
+            name: problems
+            for name, text in texts.items()
+            if (problems := self.problems(text or "", literal=name in literal))
+        }
         if errors:
             raise ValidationError(errors)
 
@@ -123,6 +129,7 @@ REPORT_FIELDS = (
     "service_short_name",
     "signatory_name",
     "signatory_title",
+    "lead_inspector_name",
     "presenters",
     "meetings_held",
     *REPORT_TEXT_FIELDS,
@@ -431,12 +438,21 @@ def standard_narrative_save(
     text: str,
     key_question_texts: Mapping[str, str],
     versions: Mapping[str, int | None],
+    discretion: str | None = None,
 ) -> None:
-    """Saves a standard's paragraph and the narrative of each of its key questions, all or nothing."""
+    """Saves a standard's paragraph and the narrative of each of its key questions, all or nothing; and,
+    where the panel applied discretion, the explanation printed under the table (`discretion`; None leaves
+    it as it is)."""
     report = _report_for_update(inspection)
     key_questions = {kq.code: kq for kq in standard.key_questions.all()}
     checker = TextChecker(inspection)
-    checker.check({"text": text, **{f"kq_{code}": t for code, t in key_question_texts.items()}})
+    checker.check(
+        {
+            "text": text,
+            **({"discretion": discretion} if discretion is not None else {}),
+            **{f"kq_{code}": t for code, t in key_question_texts.items()},
+        }
+    )
     narrative = StandardNarrative.objects.select_for_update().filter(report=report, standard=standard).first()
     narrative = narrative or StandardNarrative(report=report, standard=standard)
     _check_version(narrative, versions.get("standard"), f"text of standard {standard.code}")
@@ -448,8 +464,13 @@ def standard_narrative_save(
     }
     for code, n in existing.items():
         _check_version(n, versions.get(code), f"narrative of {code}")
-    if narrative.text != text or narrative.pk is None:
+    if discretion is not None:
+        discretion = discretion.strip()
+    changed_discretion = discretion is not None and narrative.discretion != discretion
+    if narrative.text != text or narrative.pk is None or changed_discretion:
         narrative.text = text
+        if discretion is not None:
+            narrative.discretion = discretion
         _stamp(narrative, user)
         narrative.save()
     for code, kq_text in key_question_texts.items():
@@ -504,7 +525,9 @@ def case_example_save(
     refuse_if_published(inspection)
     example = CaseExample.objects.select_for_update().get(pk=example.pk, report__inspection=inspection)
     _check_version(example, version, "example")
-    TextChecker(inspection).check({"lead_in": lead_in, "text": text})
+    # The quote is the inspector's words, printed as written (never parsed for tokens): only the lead-in,
+    # which the lead writes, may carry tokens. Both are checked for details that identify a child.
+    TextChecker(inspection).check({"lead_in": lead_in, "text": text}, literal=("text",))
     example.kind, example.lead_in, example.text = kind, lead_in.strip(), text.strip()
     _stamp(example, user)
     example.full_clean()
@@ -529,11 +552,11 @@ def _content_problems(inspection: Inspection, data: Mapping) -> list[str]:
     checker = TextChecker(inspection)
     problems: list[str] = []
 
-    def check(path: str, text) -> None:
+    def check(path: str, text, *, literal: bool = False) -> None:
         if not isinstance(text, str):
             problems.append(f"{path}: must be text.")
             return
-        problems.extend(f"{path}: {p}" for p in checker.problems(text))
+        problems.extend(f"{path}: {p}" for p in checker.problems(text, literal=literal))
 
     if data.get("format") != "report-content/1":
         problems.append("format: must be report-content/1.")
@@ -613,7 +636,7 @@ def _content_problems(inspection: Inspection, data: Mapping) -> list[str]:
                 problems.append(f"examples[{i}].{name}: there is no key question {example.get(name)}.")
         if example.get("kind") not in ExampleKind.values:
             problems.append(f"examples[{i}].kind: use one of {', '.join(ExampleKind.values)}.")
-        check(f"examples[{i}].text", example.get("text", ""))
+        check(f"examples[{i}].text", example.get("text", ""), literal=True)
         check(f"examples[{i}].lead_in", example.get("lead_in", ""))
     for reference in (data.get("interviews") or {}).get("not_interviewed", []):
         if reference not in cases:
@@ -789,7 +812,7 @@ def render_request(*, inspection: Inspection, user, format: str = RenderFormat.P
         raise ValidationError(f"{format} is not a format the report can be made in.")
     locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
     publication = None
-    if format == RenderFormat.PDF and locked.is_published:
+    if format in (RenderFormat.PDF, RenderFormat.HTML) and locked.is_published:
         publication = Publication.objects.get(inspection=locked, withdrawn_at__isnull=True)
     render = Render.objects.create(
         inspection=inspection,
@@ -1032,7 +1055,7 @@ def publication_problems(inspection: Inspection) -> list[PublishProblem]:
     if not report.signatory_name.strip():
         problems.append(PublishProblem("Name who signs the foreword.", "details", "signatory_name"))
     if report.pk is None:
-        return problems
+        return problems + missing_problems(inspection, problems)
     # Texts are checked again, for unknown tokens and for details that identify a case, a child or a case
     # manager: both may have changed since a text was saved (a token withdrawn, a case swapped into the
     # sample, case managers' names imported later).
@@ -1078,6 +1101,8 @@ def publication_problems(inspection: Inspection) -> list[PublishProblem]:
     for narrative in StandardNarrative.objects.filter(report=report).select_related("standard"):
         code = narrative.standard.code
         check(f"The text of standard {code}", narrative.text, "standard", code)
+        if narrative.discretion:
+            check(f"The explanation of discretion in standard {code}", narrative.discretion, "standard", code)
     for narrative in KeyQuestionNarrative.objects.filter(report=report).select_related(
         "key_question__standard"
     ):
@@ -1087,7 +1112,7 @@ def publication_problems(inspection: Inspection) -> list[PublishProblem]:
     for example in examples:
         check(
             f"An example under {example.key_question.code}",
-            f"{example.lead_in} {example.text}",
+            example.lead_in,
             "example",
             example.pk,
             identifying=False,  # said once, below
@@ -1100,7 +1125,18 @@ def publication_problems(inspection: Inspection) -> list[PublishProblem]:
                 str(example.pk),
             )
         )
-    return problems
+    return problems + missing_problems(inspection, problems)
+
+
+def missing_problems(inspection: Inspection, already: Sequence[PublishProblem]) -> list[PublishProblem]:
+    """What the report cannot say yet (the draft prints a placeholder for each), except what is already
+    listed for the same place."""
+    listed = {(p.part, p.ref) for p in already}
+    return [
+        PublishProblem(item["message"], item["part"], item["ref"])
+        for item in report_snapshot(inspection)["missing"]
+        if (item["part"], item["ref"]) not in listed or item["part"] in ("domain", "standard", "cases")
+    ]
 
 
 def _published_snapshot(inspection: Inspection, publication: Publication) -> dict:
@@ -1154,7 +1190,16 @@ def report_publish(*, inspection: Inspection, user) -> Render:
         requested_by=user,
         publication=publication,
     )
+    # The HTML edition is made from the same frozen snapshot.
+    edition = Render.objects.create(
+        inspection=locked,
+        format=RenderFormat.HTML,
+        number=_next_number(locked, RenderFormat.HTML),
+        requested_by=user,
+        publication=publication,
+    )
     # If the queue is down the render is marked failed, with "Try again": the publication stands.
     _enqueue(render, quietly=True)
+    _enqueue(edition, quietly=True)
     inspection.published_at, inspection.status = locked.published_at, locked.status
     return render

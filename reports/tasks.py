@@ -6,6 +6,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from . import exports, services
+from .edition import edition_bytes
 from .models import PublishedReport, Render, RenderFormat
 from .pdf import report_pdf
 from .selectors import export_snapshot, report_snapshot
@@ -14,12 +15,14 @@ from .selectors import export_snapshot, report_snapshot
 def make_file(render: Render) -> tuple[dict, bytes]:
     """What a render is built from, and the file's bytes."""
     inspection = render.inspection
-    if render.format == RenderFormat.PDF:
+    if render.format in (RenderFormat.PDF, RenderFormat.HTML):
         if render.publication_id:
             # A published report: always the snapshot frozen at publication, so always the same bytes.
             snapshot = PublishedReport.objects.get(publication_id=render.publication_id).snapshot
         else:
             snapshot = report_snapshot(inspection)
+        if render.format == RenderFormat.HTML:
+            return snapshot, edition_bytes(snapshot)
         return snapshot, report_pdf(snapshot)
     data = export_snapshot(inspection)
     data["is_draft"] = data["status"] != "final"

@@ -21,7 +21,8 @@ The tokens (the field after the last colon is optional where a default is shown)
 | `{sample:court:total}` | the number of cases sampled |
 | `{interviews:court}`, `{interviews:out_of_court}`, `{interviews:total}` | case manager interviews held |
 | `{subsample:court:child_safety}` | a sub-sample's size; also `others_safety`, `review_needed`, `ycc` |
-| `{fact:reoffending}`, `{fact:age_10_14:national}` | a contextual fact (or its national figure) |
+| `{fact:reoffending}`, `{fact:age_10_14:national}` | a contextual fact (or its national figure); a percentage prints whole ("42 per cent") |
+| `{fact:staff_minority:decimal}`, `{fact:x:national:decimal}` | the figure as entered ("2.2 per cent") |
 
 A count at the start of a sentence is spelled out ("Twenty per cent ..."), by the one number helper.
 This module is plain Python with no Django.
@@ -32,7 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from .numbers import number_words, per_cent
 
@@ -91,10 +92,12 @@ class Text:
 
 @dataclass(frozen=True)
 class Figure:
-    """A contextual fact: a decimal value and its unit."""
+    """A contextual fact: a decimal value and its unit; `exact` prints it as entered, else a percentage is
+    rounded to a whole number as the published text prints it."""
 
     value: Decimal
     unit: str
+    exact: bool = False
 
 
 Value = Count | Percent | OutOf | Text | Figure
@@ -115,6 +118,8 @@ def spoken(value: Value, *, sentence_start: bool = False) -> str:
 
 
 def _spoken_figure(value: Figure, sentence_start: bool) -> str:
+    if value.unit == "percent" and not value.exact:
+        value = Figure(value.value.quantize(Decimal(1), rounding=ROUND_HALF_UP), value.unit)
     whole = value.value == value.value.to_integral_value()
     if whole and value.unit in ("percent", "count", "number"):
         number = int(value.value)
@@ -188,15 +193,17 @@ def canonical(token: str, vocabulary: Vocabulary) -> tuple[str | None, str | Non
             )
         return f"subsample:{args[0]}:{args[1]}", None
     if name == "fact":
-        if not 1 <= len(args) <= 2:
+        if not 1 <= len(args) <= 3:
             return None, f"{shown}: name a contextual fact, for example {{fact:reoffending}}."
         if args[0] not in vocabulary.facts:
             return None, f"{shown}: there is no contextual fact called {args[0]}."
-        if len(args) == 2:
-            if args[1] != "national":
-                return None, f"{shown}: only :national may follow a fact's name."
-            return f"fact:{args[0]}:national", None
-        return f"fact:{args[0]}", None
+        modifiers = args[1:]
+        if modifiers not in ([], ["national"], ["decimal"], ["national", "decimal"]):
+            return (
+                None,
+                f"{shown}: only :national, :decimal or :national:decimal may follow a fact's name.",
+            )
+        return ":".join(["fact", args[0], *modifiers]), None
     return None, f"{shown} is not a token we know. See the list of tokens under the box."
 
 
@@ -229,11 +236,20 @@ def tokens_used(text: str, vocabulary: Vocabulary) -> list[str]:
     return found
 
 
-def fill(text: str, values: Mapping[str, Value], vocabulary: Vocabulary, *, escape=lambda s: s) -> str:
+def fill(
+    text: str,
+    values: Mapping[str, Value],
+    vocabulary: Vocabulary,
+    *,
+    escape=lambda s: s,
+    placeholder=None,
+) -> str:
     """The text with every token replaced by its value; `escape` is applied to the text around the tokens
     and to the values (HTML-escaping, when the result goes into the report).
 
-    A token with no value raises KeyError: the text should have been checked when it was saved.
+    Text is checked when it is saved, but a token can stop being known later (or text can arrive by another
+    way): with `placeholder`, such a token (or a lone brace) prints `placeholder(what)` instead of failing;
+    without, it raises ValueError. A value that is None (not recorded) prints `placeholder` too.
     """
     out: list[str] = []
     position = 0
@@ -245,10 +261,16 @@ def fill(text: str, values: Mapping[str, Value], vocabulary: Vocabulary, *, esca
             out.append(escape(piece[0]))
             continue
         if match.group(1) is None:
-            raise ValueError(f"A '{piece}' on its own in: {text[:60]}")
+            if placeholder is None:
+                raise ValueError(f"A '{piece}' on its own in: {text[:60]}")
+            out.append(placeholder(f"a '{piece}' on its own"))
+            continue
         key, problem = canonical(match.group(1), vocabulary)
-        if problem:
-            raise ValueError(problem)
+        if problem or values.get(key) is None:
+            if placeholder is None:
+                raise ValueError(problem or f"{piece} has no value")
+            out.append(placeholder(f"{piece} not known" if problem else f"{piece} not yet recorded"))
+            continue
         start = _starts_sentence(text[: match.start()])
         out.append(escape(spoken(values[key], sentence_start=start)))
     out.append(escape(text[position:]))

@@ -23,6 +23,7 @@ from ratings.selectors import current_sign_off
 from . import facts as catalogue
 from . import services
 from .context import default_short_name, with_term
+from .edition import CONTENT_SECURITY_POLICY as EDITION_CSP
 from .forms import (
     AddresseeForm,
     CaseExampleForm,
@@ -60,6 +61,7 @@ from .selectors import (
     ratings_figures,
     renders_of,
     report_get,
+    report_snapshot,
 )
 
 WRITE = "inspections.write_report"
@@ -104,20 +106,28 @@ class OverviewView(ReportMixin, TemplateView):
     template_name = "reports/overview.html"
 
     def tasks(self) -> list[dict]:
-        """The report's parts to write, each with whether anything is written in it yet."""
+        """The report's parts to write, each not started, started (in progress) or complete."""
         report, ref = self.report, self.inspection.reference
         sections, standards_written, counts = set(), set(), {}
+        sections_complete, narratives = set(), {}
         if report.pk:
+            written = list(DomainSection.objects.filter(report=report).select_related("domain"))
+            with_findings = set(Finding.objects.filter(report=report).values_list("domain__code", flat=True))
             sections = {
-                s.domain.code
-                for s in DomainSection.objects.filter(report=report).select_related("domain")
-                if s.summary or s.results or s.overview
-            } | set(Finding.objects.filter(report=report).values_list("domain__code", flat=True))
-            standards_written = set(
+                s.domain.code for s in written if s.summary or s.results or s.overview
+            } | with_findings
+            # Complete: the summary, results and overview written, and at least one finding.
+            sections_complete = {
+                s.domain.code for s in written if s.summary and s.results and s.overview
+            } & with_findings
+            # Key questions with a narrative, per standard: whether a standard is started and complete.
+            for kq_id, code in (
                 KeyQuestionNarrative.objects.filter(report=report)
                 .exclude(text="")
-                .values_list("key_question__standard__code", flat=True)
-            ) | set(
+                .values_list("key_question_id", "key_question__standard__code")
+            ):
+                narratives.setdefault(code, set()).add(kq_id)
+            standards_written = set(narratives) | set(
                 StandardNarrative.objects.filter(report=report)
                 .exclude(text="")
                 .values_list("standard__code", flat=True)
@@ -131,6 +141,7 @@ class OverviewView(ReportMixin, TemplateView):
                 "name": "Cover, foreword, background and methodology",
                 "url": reverse("reports:details", kwargs={"reference": ref}),
                 "started": bool(report.pk and report.foreword),
+                "complete": bool(report.pk and report.foreword and report.signatory_name),
             }
         ]
         for domain in domains_of(self.inspection):
@@ -139,6 +150,7 @@ class OverviewView(ReportMixin, TemplateView):
                     "name": f"{domain.code}. {domain.title}: summary, strengths and areas for improvement",
                     "url": reverse("reports:domain", kwargs={"reference": ref, "code": domain.code}),
                     "started": domain.code in sections,
+                    "complete": domain.code in sections_complete,
                 }
             )
         tasks += [
@@ -146,24 +158,40 @@ class OverviewView(ReportMixin, TemplateView):
                 "name": "Recommendations",
                 "url": reverse("reports:recommendations", kwargs={"reference": ref}),
                 "started": counts.get("recommendations", False),
+                "complete": counts.get("recommendations", False),
             },
             {
                 "name": "Contextual facts",
                 "url": reverse("reports:facts", kwargs={"reference": ref}),
                 "started": counts.get("facts", False),
+                "complete": counts.get("facts", False) and not fact_warnings(report),
             },
         ]
-        for standard in Standard.objects.filter(domain__framework=self.inspection.framework).order_by(
-            "domain__order", "order"
+        for standard in (
+            Standard.objects.filter(domain__framework=self.inspection.framework)
+            .annotate(kq_count=Count("key_questions"))
+            .order_by("domain__order", "order")
         ):
             tasks.append(
                 {
                     "name": f"{standard.code} {standard.title}",
                     "url": reverse("reports:standard", kwargs={"reference": ref, "code": standard.code}),
                     "started": standard.code in standards_written,
+                    # Complete: a narrative under every key question of the standard.
+                    "complete": len(narratives.get(standard.code, ())) >= standard.kq_count > 0,
                 }
             )
         return tasks
+
+    def missing(self) -> list[dict]:
+        """What the report cannot say yet, each with where it is entered (the publish page lists the same)."""
+        if self.inspection.is_published:
+            return []
+        ref = self.inspection.reference
+        return [
+            {"message": item["message"], "url": problem_url(services.PublishProblem(**item), ref)}
+            for item in report_snapshot(self.inspection)["missing"]
+        ]
 
     def get_context_data(self, **kwargs):
         services.renders_sweep_stale(inspection=self.inspection)
@@ -171,6 +199,7 @@ class OverviewView(ReportMixin, TemplateView):
         renders = renders_of(self.inspection)
         return super().get_context_data(
             tasks=self.tasks(),
+            missing=self.missing(),
             renders=renders,
             pending=any(r.is_pending for r in renders),
             sign_off=current_sign_off(self.inspection),
@@ -498,6 +527,13 @@ class StandardView(WriteMixin, ActionFormView):
     def key_questions(self) -> list[KeyQuestion]:
         return list(self.standard.key_questions.order_by("order"))
 
+    @cached_property
+    def figures(self):
+        """The standard's figures (a case-based standard's only), read once for the form and its initial text."""
+        if not self.standard.domain.is_case_based:
+            return None
+        return ratings_figures(self.inspection)[0].standards.get(self.standard.code)
+
     def get_form_kwargs(self):
         return {
             **super().get_form_kwargs(),
@@ -505,18 +541,20 @@ class StandardView(WriteMixin, ActionFormView):
             "key_questions": self.key_questions,
             "case_based": self.standard.domain.is_case_based,
             "term": self.inspection.service.term,
-            "figures": ratings_figures(self.inspection)[0].standards.get(self.standard.code)
-            if self.standard.domain.is_case_based
-            else None,
+            "figures": self.figures,
         }
 
     def get_initial(self):
+        figures = self.figures
+        # The panel's rationale is the draft explanation of its discretion until the lead saves one.
+        initial = {"discretion": figures.discretion_rationale if figures else ""}
         if self.report.pk is None:
-            return {}
-        initial = {}
+            return initial
         narrative = StandardNarrative.objects.filter(report=self.report, standard=self.standard).first()
         if narrative:
             initial.update(text=narrative.text, standard_version=narrative.version)
+            if narrative.discretion is not None:
+                initial["discretion"] = narrative.discretion
         for n in KeyQuestionNarrative.objects.filter(
             report=self.report, key_question__in=self.key_questions
         ).select_related("key_question"):
@@ -555,6 +593,7 @@ class StandardView(WriteMixin, ActionFormView):
             user=self.request.user,
             standard=self.standard,
             text=form.cleaned_data["text"] or "",
+            discretion=form.cleaned_data.get("discretion") if form.has_discretion else None,
             key_question_texts=form.key_question_texts(),
             versions=form.versions(),
         )
@@ -694,7 +733,9 @@ class PreviewView(ReportMixin, View):
     """The report as HTML, built by the same builder and templates as the PDF."""
 
     def get(self, request, reference):
-        return HttpResponse(report_html(print_snapshot(self.inspection), for_pdf=False))
+        return HttpResponse(
+            report_html(print_snapshot(self.inspection), for_pdf=False, back_url=self.overview_url())
+        )
 
 
 class RenderCreateView(ReportMixin, View):
@@ -704,7 +745,9 @@ class RenderCreateView(ReportMixin, View):
     def post(self, request, reference):
         form = RenderRequestForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Choose the file to make: the PDF, or the data as CSV or XLSX.")
+            messages.error(
+                request, "Choose the file to make: the PDF, the HTML edition, or the data as CSV or XLSX."
+            )
             return redirect(self.overview_url() + "#renders")
         format = form.cleaned_data["format"]
         try:
@@ -772,12 +815,17 @@ class RenderDownloadView(ReportMixin, View):
         services.render_download_record(render=render, request=request)
         content_type = {
             RenderFormat.PDF: "application/pdf",
+            RenderFormat.HTML: "text/html; charset=utf-8",
             RenderFormat.CSV: "text/csv; charset=utf-8",
             RenderFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         }[render.format]
+        # The HTML edition can be read in the browser (?view): a page that may show only itself.
+        view = render.format == RenderFormat.HTML and "view" in request.GET
         response = FileResponse(
-            handle, as_attachment=True, filename=render.filename, content_type=content_type
+            handle, as_attachment=not view, filename=render.filename, content_type=content_type
         )
+        if render.format == RenderFormat.HTML:
+            response["Content-Security-Policy"] = EDITION_CSP
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
         return response
@@ -796,6 +844,10 @@ def problem_url(problem: services.PublishProblem, reference: str) -> str:
         return reverse("reports:details", kwargs=ref) + f"#id_{key}"
     if part == "alert":
         return reverse("alerts:resolve", kwargs={**ref, "number": int(key)})
+    if part in ("recommendations", "facts"):
+        return reverse(f"reports:{part}", kwargs=ref)
+    if part == "cases":  # recorded on the cases: the progress page lists them
+        return reverse("cases:progress", kwargs=ref)
     if part in ("domain", "standard"):
         return reverse(f"reports:{part}", kwargs={**ref, "code": key})
     return reverse(f"reports:{part}-edit", kwargs={**ref, "pk": int(key)})

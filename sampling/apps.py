@@ -8,8 +8,11 @@ class SamplingConfig(AppConfig):
     def ready(self):
         from inspections.panels import InspectionPanel, register_panel
         from inspections.signals import team_member_leaving
+        from inspections.stage import register_stage_facts
 
-        from . import panels
+        from . import panels, selectors
+
+        register_stage_facts("sampling", selectors.stage_facts)
 
         register_panel(
             InspectionPanel("sampling-setup", "sampling/includes/setup_panel.html", panels.setup, 10)

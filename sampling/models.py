@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from cases.models import Category, DisposalType, Gender, Level
+from inspections.history import kept_history
 from inspections.models import Inspection
 
 from . import rules
@@ -17,6 +18,7 @@ def _plain(value: Decimal) -> str:
     return format(Decimal(value).normalize(), "f")
 
 
+@kept_history()
 class SampleSettings(models.Model):
     """An inspection's sampling settings. The defaults are the inspectorate's standard ones (DOMAIN.md 5).
 
@@ -124,6 +126,7 @@ class SampleSettings(models.Model):
         }
 
 
+@kept_history()
 class SizeOverride(models.Model):
     """The lead inspector's own sample size for a category, with the reason recorded."""
 

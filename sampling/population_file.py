@@ -57,7 +57,11 @@ COLUMNS: tuple[Column, ...] = (
         True,
         0,
         "The child's date of birth.",
-        "A date, YYYY-MM-DD or DD/MM/YYYY. The child is at least 10 on the disposal date.",
+        "A date, YYYY-MM-DD or DD/MM/YYYY. The child's age is counted in whole years on the disposal date "
+        "(a child whose birthday is that day has turned that age). A child younger than 10 on the disposal date, "
+        "the age of criminal responsibility, is refused as a mistake (often the two dates swapped). There is no "
+        "upper limit: youth justice services work with children aged 10 to 17, and a child who has turned 18 "
+        "since the offence may still be on the service's list.",
     ),
     Column("gender", "gender", True, 0, "The child's gender.", ", ".join(GENDERS)),
     Column(

@@ -146,6 +146,7 @@ def population_overview(inspection: Inspection) -> dict:
         ],
         eligible=sum(counts[f"{category}_eligible"] for category in rules.CATEGORIES),
         excluded=list(population.cases.exclude(excluded_reason="").order_by("row")),
+        drawn=current_draw(inspection) is not None,
         stale=population_is_stale(population, inspection, settings),
     )
     return overview
@@ -259,6 +260,7 @@ def sample_overview(inspection: Inspection) -> dict:
                 }
             )
     return {
+        "strata_summaries": strata_summaries(sizes) if draw is not None else [],
         "settings": settings,
         "population": population,
         "population_stale": population is not None and population_is_stale(population, inspection, settings),
@@ -270,6 +272,62 @@ def sample_overview(inspection: Inspection) -> dict:
         "started_count": len(started),
         "swaps": swaps,
     }
+
+
+def _summary_row(label: str, population: int, due: int, sample: int, totals: tuple[int, int]) -> dict:
+    return {
+        "label": label,
+        "population": population,
+        "population_percent": percent(Decimal(population) / totals[0]) if totals[0] else "–",
+        "due": due,
+        "sample": sample,
+        "sample_percent": percent(Decimal(sample) / totals[1]) if totals[1] else "–",
+    }
+
+
+def strata_summaries(sizes: list[CategorySize]) -> list[dict]:
+    """The analyse table summed by one dimension at a time (category, sex, risk of serious harm, safety and
+    wellbeing) over the whole sample, each with its total row; and each category's full table's total."""
+    rows = [(size, row) for size in sizes for row in size.analysis]
+    population_total = sum(row["population"] for _, row in rows)
+    sample_total = sum(row["sample"] for _, row in rows)
+    totals = (population_total, sample_total)
+    for size in sizes:
+        size.analysis_total = _summary_row(
+            "Total",
+            sum(row["population"] for row in size.analysis),
+            sum(row["allocated"] for row in size.analysis),
+            sum(row["sample"] for row in size.analysis),
+            (
+                sum(row["population"] for row in size.analysis),
+                sum(row["sample"] for row in size.analysis),
+            ),
+        )
+    dimensions = [
+        ("category", "Category", lambda size, row: size.label),
+        ("gender", "Sex", lambda size, row: row["gender"]),
+        ("rosh", "Risk of serious harm", lambda size, row: row["rosh"]),
+        ("safety_wellbeing", "Safety and wellbeing", lambda size, row: row["safety_wellbeing"]),
+    ]
+    summaries = []
+    for slug, title, value_of in dimensions:
+        groups: dict[str, list[int]] = {}
+        for size, row in rows:
+            group = groups.setdefault(value_of(size, row), [0, 0, 0])
+            group[0] += row["population"]
+            group[1] += row["allocated"]
+            group[2] += row["sample"]
+        summaries.append(
+            {
+                "slug": slug,
+                "title": title,
+                "rows": [_summary_row(label, *figures, totals) for label, figures in groups.items()],
+                "total": _summary_row(
+                    "Total", population_total, sum(row["allocated"] for _, row in rows), sample_total, totals
+                ),
+            }
+        )
+    return summaries
 
 
 def draw_summary(draw: Draw) -> dict:
@@ -409,3 +467,9 @@ def setup_progress(inspection: Inspection) -> dict:
 
 def cases_allocated_to(user: User, inspection: Inspection) -> list[Case]:
     return list(Case.objects.filter(inspection=inspection, inspector=user).order_by("category", "reference"))
+
+
+def stage_facts(inspection_ids: list[int]) -> dict[int, dict]:
+    """For the inspection's stage (inspections/stage.py): whether an eligible population was imported."""
+    ids = Population.objects.filter(inspection_id__in=inspection_ids).values_list("inspection_id", flat=True)
+    return {pk: {"population": True} for pk in ids}

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, QuerySet
 
 from accounts.models import User
-from cases.models import Case
+from cases.models import Case, CaseStatus
 from inspections.models import Inspection, InspectionStatus, TeamMembership
 from inspections.publication import lock_unpublished
 from inspections.services import ConcurrentEditError
@@ -404,6 +404,19 @@ def cases_allocate(
     if problems:
         raise ValidationError(problems)
     changed = [case for case in cases if case.pk in allocation and case.inspector_id != allocation[case.pk]]
+    # A case with quality assurance keeps its inspector: the one who submitted it is the one it is returned to
+    # (README, Security: who may write a case).
+    held = [case for case in changed if case.status in (CaseStatus.SUBMITTED, CaseStatus.APPROVED)]
+    if held:
+        raise ValidationError(
+            [
+                f"Case {case.reference} has been {case.get_status_display().lower()}: return it to its "
+                "inspector before giving it to someone else."
+                if case.status == CaseStatus.SUBMITTED
+                else f"Case {case.reference} has been approved, so it stays with its inspector."
+                for case in held
+            ]
+        )
     for case in changed:
         case.inspector_id = allocation[case.pk]
     Case.objects.bulk_update(changed, ["inspector"])

@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 
 from django.contrib import messages
@@ -112,11 +113,12 @@ class PopulationView(ManageSampleMixin, FormView):
 
 
 EXAMPLE_ROWS = [
-    # (reference, child, born, gender, ethnicity, category, disposal, months before, rosh, sw, manager)
+    # (reference, child, age at disposal (years, days), gender, ethnicity, category, disposal, months before
+    # fieldwork, rosh, sw, manager): the dates follow the inspection, so the children are 12 to 16 at disposal.
     (
         "YJ-0001",
         "K1001",
-        "2005-03-14",
+        (15, 40),
         "male",
         "White British",
         "court",
@@ -129,7 +131,7 @@ EXAMPLE_ROWS = [
     (
         "YJ-0002",
         "K1002",
-        "2004-11-02",
+        (16, 200),
         "female",
         "Mixed",
         "court",
@@ -142,7 +144,7 @@ EXAMPLE_ROWS = [
     (
         "YJ-0003",
         "K1003",
-        "2006-06-30",
+        (14, 95),
         "male",
         "Black British",
         "out_of_court",
@@ -155,7 +157,7 @@ EXAMPLE_ROWS = [
     (
         "YJ-0004",
         "K1004",
-        "2007-01-19",
+        (12, 300),
         "other",
         "",
         "out_of_court",
@@ -168,6 +170,14 @@ EXAMPLE_ROWS = [
 ]
 
 
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` years before (28 February for a 29 February that year lacks)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 class PopulationExampleView(InspectionMixin, TemplateView):
     """An example population file, with disposal dates inside this inspection's windows."""
 
@@ -177,7 +187,9 @@ class PopulationExampleView(InspectionMixin, TemplateView):
         writer.writerow([column.name for column in COLUMNS])
         for row in EXAMPLE_ROWS:
             disposal = rules.months_before(self.inspection.fieldwork_start, row[7])
-            writer.writerow([*row[:7], disposal.isoformat(), *row[8:]])
+            years, days = row[2]
+            born = _years_before(disposal, years) - datetime.timedelta(days=days)
+            writer.writerow([*row[:2], born.isoformat(), *row[3:7], disposal.isoformat(), *row[8:]])
         response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="{self.inspection.reference}-population-example.csv"'

@@ -7,21 +7,34 @@ Each app lists its own URLs in `<app>/tests/permissions_matrix.py`:
 
 `world` holds "inspection" and "team" ({role: user}); the "inspector" is on the inspection's team.
 A URL pattern without an entry fails `test_every_url_has_an_entry`, so no page ships without saying
-who may use it.
+who may use it. A key may name a variant of a URL after a "#" ("app:url#published"): the same URL with
+other arguments.
+
+Besides the six roles, every entry is also checked for people whom no rule may favour (README, Security):
+a superuser made with createsuperuser must fare exactly as an administrator, a superuser with the inspector
+role who is not on the team exactly as any outsider, and an administrator whose panel membership was
+written straight into the database (a team role that does not fit) exactly as an administrator.
 """
 
 from importlib import import_module
 
 import pytest
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from inspections.factories import InspectionFactory, TeamMembershipFactory
-from inspections.models import TeamRole
+from inspections.models import TeamMembership, TeamRole
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ("anonymous", "administrator", "lead", "inspector", "panel", "non_member")
+# Extra people checked on every entry -> the role whose expected status they must get.
+LIKE_ROLES = {
+    "superuser": "administrator",
+    "superuser_outsider": "non_member",
+    "administrator_on_panel": "administrator",
+}
 SIGN_IN = 302  # redirect to the sign-in page
 
 
@@ -106,6 +119,13 @@ def world(make_user, framework):
     }
     TeamMembershipFactory(inspection=inspection, user=team["inspector"], role=TeamRole.INSPECTOR)
     TeamMembershipFactory(inspection=inspection, user=team["panel"], role=TeamRole.PANEL)
+    team["superuser"] = get_user_model().objects.create_superuser("root@example.org", "root-Password-1")
+    team["superuser_outsider"] = make_user("inspector", is_superuser=True)
+    team["administrator_on_panel"] = make_user("administrator", is_staff=True)
+    # Straight into the database, as no service would allow: an administrator's role does not fit the panel.
+    TeamMembership.objects.create(
+        inspection=inspection, user=team["administrator_on_panel"], role=TeamRole.PANEL
+    )
     world = {"inspection": inspection, "team": team}
     for module in app_matrix_modules():
         extend = getattr(module, "extend_world", None)
@@ -117,9 +137,10 @@ def world(make_user, framework):
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_permissions_matrix(client, world, name):
     method, kwargs_for, expected = MATRIX[name]
-    url = reverse(name, kwargs=kwargs_for(world) if kwargs_for else None)
+    url = reverse(name.partition("#")[0], kwargs=kwargs_for(world) if kwargs_for else None)
+    expected = {**expected, **{person: expected[like] for person, like in LIKE_ROLES.items()}}
     outcomes = {}
-    for role in ROLES:
+    for role in (*ROLES, *LIKE_ROLES):
         client.logout()
         if role != "anonymous":
             client.force_login(world["team"][role])

@@ -88,8 +88,29 @@ def test_the_table_names_every_figure():
         "report": {"skipped": "no demo"},
         "exports": {"inspections": 2, "csv_ms": 1, "xlsx_ms": 2, "peak_rss_mb": 50},
     }
+    results["open_loop"] = {
+        "inspectors": 50,
+        "workers": 5,
+        "mean_gap_s": 2.0,
+        "seconds": 30,
+        "rate_per_s": 25,
+        "saves": 750,
+        "p50_ms": 20,
+        "p95_ms": 60,
+        "p99_ms": 90,
+        "errors": 0,
+        "lost": 0,
+        "target": "p95 < 150 ms, 0 lost",
+        "target_met": True,
+        "floor": {"rate_per_s": 25, "p50_ms": 10, "p95_ms": 30, "p99_ms": 45, "errors": 0},
+        "ratio_p50": 2.0,
+        "ratio_p95": 2.0,
+    }
     text = table(results)
     assert "NOT EQUAL" in text and "0 lost of 45" in text and "skipped: no demo" in text
+    assert "Saturation throughput, 10 inspectors" in text
+    assert "p50 20 ms, p95 60 ms, p99 90 ms" in text and ": met" in text
+    assert "2.0× the floor at p50" in text
 
 
 @pytest.mark.django_db(transaction=True)
@@ -99,9 +120,32 @@ def test_quick_bench_runs_end_to_end_over_http_and_loses_no_save(framework, tmp_
 
     generator.generate(inspections=2, seed=5)
     output = tmp_path / "latest.json"
-    call_command("bench", seed=5, quick=True, seconds=1, inspectors="2", workers=1, output=str(output))
+    call_command(
+        "bench",
+        seed=5,
+        quick=True,
+        seconds=1,
+        inspectors="2",
+        open_inspectors=2,
+        workers=1,
+        output=str(output),
+    )
     results = json.loads(output.read_text())
-    assert set(results) >= {"ratings", "queries", "load", "report", "exports"}
+    assert set(results) >= {"ratings", "queries", "load", "open_loop", "report", "exports", "case_loop"}
+    open_loop = results["open_loop"]
+    assert set(open_loop) >= {
+        "p50_ms",
+        "p95_ms",
+        "p99_ms",
+        "errors",
+        "lost",
+        "floor",
+        "ratio_p50",
+        "target_met",
+    }
+    assert open_loop["errors"] == 0 and open_loop["lost"] == 0
+    assert open_loop["floor"]["errors"] == 0 and open_loop["floor"]["lost"] == 0
+    assert results["case_loop"]["status"] == "submitted" and results["case_loop"]["page_loads"] <= 8
     assert set(results["ratings"]) >= {"median_ms", "p95_ms", "queries"}
     [load] = results["load"]
     assert set(load) >= {"throughput_per_s", "median_ms", "p95_ms", "errors", "lost", "saves_acknowledged"}
@@ -110,7 +154,8 @@ def test_quick_bench_runs_end_to_end_over_http_and_loses_no_save(framework, tmp_
     assert results["exports"]["inspections"] == 2 and results["exports"]["xlsx_bytes"] > 0
     assert not measure.Inspection.objects.filter(reference=measure.LOAD_REFERENCE).exists()
     simulated = list(measure.User.objects.filter(email__endswith=measure.BENCH_DOMAIN))
-    assert len(simulated) == 2  # the rolled-back query-count users are gone
+    # The two load inspectors and the case loop's; the rolled-back query-count users are gone.
+    assert len(simulated) == 3
     assert not any(user.is_active or user.has_usable_password() for user in simulated)
 
 
@@ -128,4 +173,14 @@ def test_an_acknowledged_save_missing_from_the_database_counts_as_lost(framework
     missing = SimpleNamespace(
         case=answer.case, acknowledged={answer.prompt.code: (other, answer.version + 1)}, changed=1
     )
-    assert measure._lost([missing], since) == 2  # the value differs and no history event records the change
+    assert measure._lost([missing], since) == 1  # the value differs
+
+
+def test_the_floor_endpoint_exists_only_in_the_benchmarks_server(client, inspector):
+    from django.urls import NoReverseMatch, resolve, reverse
+
+    with pytest.raises(NoReverseMatch):
+        reverse("bench-floor", kwargs={"case_id": 1})
+    client.force_login(inspector)
+    assert client.post("/bench-floor/1/", "{}", content_type="application/json").status_code == 404
+    assert resolve("/bench-floor/1/", urlconf="bench.urls").url_name == "bench-floor"

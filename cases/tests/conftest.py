@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 import pytest
 
 from cases.factories import CaseFactory, OutOfCourtCaseFactory
@@ -36,3 +38,17 @@ def out_of_court_case(team):
     return OutOfCourtCaseFactory(
         inspection=team["inspection"], inspector=team["inspector"], reference="OOC-01"
     )
+
+
+@contextmanager
+def reallocated(case, user):
+    """While the block runs the case is allocated to `user` (only the allocated inspector writes a case's
+    answers): how a colleague comes to have saved an answer the inspector's open page has not seen."""
+    from cases.models import Case
+
+    inspector_id = Case.objects.filter(pk=case.pk).values_list("inspector_id", flat=True).get()
+    Case.objects.filter(pk=case.pk).update(inspector=user)
+    try:
+        yield
+    finally:
+        Case.objects.filter(pk=case.pk).update(inspector_id=inspector_id)

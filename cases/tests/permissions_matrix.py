@@ -1,7 +1,8 @@
 """Who may use the case assessment pages (see tests/test_permissions.py)."""
 
 from cases.factories import CaseFactory
-from cases.models import CaseStatus
+from cases.models import CaseStatus, ReviewComment
+from cases.selectors import domain_key_questions
 from tests.test_permissions import SIGN_IN, team_only
 
 
@@ -30,6 +31,28 @@ def submitted_case(world):
     }
 
 
+def commented_case(world, key, status):
+    """A case in `status` with the lead's comment on its key question 2.1.1."""
+    case = allocated_case(world, key, status=status)
+    comment = ReviewComment.objects.filter(case=case).first() or ReviewComment.objects.create(
+        case=case,
+        key_question=domain_key_questions(case).get(code="2.1.1"),
+        text="Is the rationale enough?",
+        author=world["team"]["lead"],
+    )
+    return {**inspection(world), "case_id": case.pk, "comment_id": comment.pk}
+
+
+# Quality assurance's pages: the lead (or a QA inspector) only; the comment's answer: the case's inspector only.
+REVIEWERS_ONLY = {
+    "anonymous": SIGN_IN,
+    "administrator": 403,
+    "lead": 200,
+    "inspector": 403,
+    "panel": 403,
+    "non_member": 404,
+}
+
 MATRIX = {
     "cases:my-cases": ("get", inspection, team_only(200)),
     "cases:progress": ("get", inspection, team_only(200)),
@@ -39,6 +62,7 @@ MATRIX = {
     "cases:standard": ("get", lambda world: {**case(world), "code": "2.1"}, team_only(200)),
     "cases:check": ("get", case, team_only(200)),
     "cases:history": ("get", case, team_only(200)),
+    "cases:print": ("get", case, team_only(200)),
     # An empty body: those who may change the case are told it is unreadable (400), the others 403.
     "cases:autosave": (
         "post",
@@ -46,7 +70,7 @@ MATRIX = {
         {
             "anonymous": 401,
             "administrator": 403,
-            "lead": 400,
+            "lead": 403,  # only the inspector the case is allocated to writes its answers (issue 13)
             "inspector": 400,
             "panel": 403,
             "non_member": 404,
@@ -60,6 +84,25 @@ MATRIX = {
             "administrator": 403,
             "lead": 200,
             "inspector": 403,
+            "panel": 403,
+            "non_member": 404,
+        },
+    ),
+    "cases:qa-queue": ("get", inspection, REVIEWERS_ONLY),
+    "cases:comment-add": ("get", lambda world: {**submitted_case(world), "code": "2.1.1"}, REVIEWERS_ONLY),
+    "cases:comment-withdraw": (
+        "get",
+        lambda world: commented_case(world, "commented_submitted_case", CaseStatus.SUBMITTED),
+        REVIEWERS_ONLY,
+    ),
+    "cases:comment-answer": (
+        "get",
+        lambda world: commented_case(world, "commented_returned_case", CaseStatus.RETURNED),
+        {
+            "anonymous": SIGN_IN,
+            "administrator": 403,
+            "lead": 403,
+            "inspector": 200,
             "panel": 403,
             "non_member": 404,
         },

@@ -15,8 +15,9 @@ from cases.models import (
     PromptAnswer,
     PromptAnswerEvent,
 )
-from cases.selectors import case_assessment, case_events, history_changes
+from cases.selectors import case_assessment, case_history
 from cases.services import StaleAnswer
+from cases.tests.conftest import reallocated
 
 pytestmark = pytest.mark.django_db
 
@@ -69,8 +70,8 @@ def test_the_first_answer_starts_the_case_and_each_change_is_a_new_version(team,
 
 def test_a_stale_save_is_refused_with_the_other_persons_answer_and_name(team, court_case):
     save_prompt(court_case, team["inspector"], "2.1.1.a", "yes", version=0)
-    with pytest.raises(StaleAnswer) as refused:
-        save_prompt(court_case, team["lead"], "2.1.1.a", "no", version=0)
+    with reallocated(court_case, team["colleague"]), pytest.raises(StaleAnswer) as refused:
+        save_prompt(court_case, team["colleague"], "2.1.1.a", "no", version=0)
     assert refused.value.current == {"value": "yes"}
     assert refused.value.version == 1
     assert refused.value.updated_by == str(team["inspector"])
@@ -79,7 +80,8 @@ def test_a_stale_save_is_refused_with_the_other_persons_answer_and_name(team, co
 
 def test_a_stale_save_that_changes_nothing_is_accepted(team, court_case):
     save_prompt(court_case, team["inspector"], "2.1.1.a", "yes", version=0)
-    repeated = save_prompt(court_case, team["lead"], "2.1.1.a", "yes", version=0)
+    with reallocated(court_case, team["colleague"]):
+        repeated = save_prompt(court_case, team["colleague"], "2.1.1.a", "yes", version=0)
     assert (repeated.version, repeated.changed) == (1, False)
 
 
@@ -99,15 +101,35 @@ def test_a_key_question_answer_keeps_fields_it_was_not_sent(team, court_case):
 
 def test_a_stale_change_to_another_field_of_the_same_key_question_is_refused(team, court_case):
     save_kq(court_case, team["inspector"], "2.1.1", version=0, value="yes")
-    with pytest.raises(StaleAnswer) as refused:
-        save_kq(court_case, team["lead"], "2.1.1", version=0, rationale="My reasons.")
+    with reallocated(court_case, team["colleague"]), pytest.raises(StaleAnswer) as refused:
+        save_kq(court_case, team["colleague"], "2.1.1", version=0, rationale="My reasons.")
     assert refused.value.current["value"] == "yes"
+
+
+def test_not_applicable_over_answered_prompts_asks_first_and_writes_nothing(team, court_case):
+    inspector = team["inspector"]
+    save_prompt(court_case, inspector, "2.2.2.a", "yes")
+    save_prompt(court_case, inspector, "2.2.2.b", "no")
+    with pytest.raises(services.PromptsWouldBeCleared) as asked:
+        save_kq(court_case, inspector, "2.2.2", value="na")
+    assert asked.value.prompts == ["2.2.2.a", "2.2.2.b"]
+    assert "2.2.2.a, 2.2.2.b" in asked.value.messages[0]
+    assert not KeyQuestionAnswer.objects.filter(case=court_case, key_question__code="2.2.2").exists()
+    assert prompt_value(court_case, "2.2.2.a") == "yes"
 
 
 def test_not_applicable_sets_every_prompt_not_applicable_as_new_versions(team, court_case):
     inspector = team["inspector"]
     save_prompt(court_case, inspector, "2.2.2.a", "yes")
-    saved = save_kq(court_case, inspector, "2.2.2", value="na")
+    saved = services.key_question_answer_save(
+        inspection=court_case.inspection,
+        case_id=court_case.pk,
+        user=inspector,
+        code="2.2.2",
+        changes={"value": "na"},
+        version=0,
+        clear_prompts=True,
+    )
     assert set(saved.prompts) == {"2.2.2.a", "2.2.2.b", "2.2.2.c", "2.2.2.d"}
     assert saved.prompts["2.2.2.a"] == 2  # it had an answer: a new version of it
     assert set(
@@ -182,8 +204,10 @@ def test_bad_values_are_refused_in_words(team, court_case):
 
 
 @pytest.mark.parametrize("who", ["lead", "qa"])
-def test_the_lead_and_the_quality_assurance_inspector_may_change_a_case(team, court_case, who):
-    assert save_prompt(court_case, team[who], "2.1.1.a", "yes").changed
+def test_the_lead_and_the_quality_assurance_inspector_may_not_change_a_case(team, court_case, who):
+    """Only the allocated inspector writes a case (issue 13): a reviewer who disagrees returns it."""
+    with pytest.raises(PermissionDenied, match="allocated to"):
+        save_prompt(court_case, team[who], "2.1.1.a", "yes")
 
 
 @pytest.mark.parametrize("who", ["colleague", "panel"])
@@ -222,8 +246,8 @@ def test_submitted_and_approved_cases_are_read_only(team, court_case, status, me
 def test_facts_are_saved_with_a_version_and_a_stale_change_is_refused(team, court_case):
     saved = save_facts(court_case, team["inspector"], version=1, inspector_rosh="low", review_needed=False)
     assert saved.version == 2
-    with pytest.raises(StaleAnswer) as refused:
-        save_facts(court_case, team["lead"], version=1, inspector_rosh="high")
+    with reallocated(court_case, team["colleague"]), pytest.raises(StaleAnswer) as refused:
+        save_facts(court_case, team["colleague"], version=1, inspector_rosh="high")
     assert refused.value.current["inspector_rosh"] == "low"
     assert refused.value.updated_by == str(team["inspector"])
     court_case.refresh_from_db()
@@ -244,14 +268,14 @@ def test_facts_are_validated(team, court_case):
 def test_the_principal_offence_is_saved_with_the_facts_versioned_and_in_the_history(team, court_case):
     saved = save_facts(court_case, team["inspector"], version=1, offence_group="burglary")
     assert saved.version == 2
-    with pytest.raises(StaleAnswer) as refused:
-        save_facts(court_case, team["lead"], version=1, offence_group="arson")
+    with reallocated(court_case, team["colleague"]), pytest.raises(StaleAnswer) as refused:
+        save_facts(court_case, team["colleague"], version=1, offence_group="arson")
     assert refused.value.current["offence_group"] == "burglary"
     with pytest.raises(ValidationError, match="offence_group"):
         save_facts(court_case, team["inspector"], version=2, offence_group="shoplifting")
     court_case.refresh_from_db()
     assert court_case.offence_group == "burglary"
-    changes = history_changes(list(case_events(court_case)))
+    changes = case_history(court_case)
     assert ("Principal offence group", "–", "Burglary") in [(c.what, c.old, c.new) for c in changes]
 
 
@@ -357,7 +381,8 @@ def test_only_submitted_cases_are_reviewed(team, court_case):
 
 
 def test_a_page_is_saved_all_or_nothing(team, court_case):
-    save_prompt(court_case, team["lead"], "2.1.1.b", "no")
+    with reallocated(court_case, team["colleague"]):
+        save_prompt(court_case, team["colleague"], "2.1.1.b", "no")
     rows = [
         {
             "kind": "key_question",
@@ -387,6 +412,10 @@ def test_a_page_is_saved_all_or_nothing(team, court_case):
 def test_the_history_cannot_be_changed_or_deleted_even_by_direct_sql(team, court_case, event_model):
     save_prompt(court_case, team["inspector"], "2.1.1.a", "yes")
     save_kq(court_case, team["inspector"], "2.1.1", rationale="Sound.")
+    # Another person's edit closes the first person's burst: the history tables get its row.
+    with reallocated(court_case, team["colleague"]):
+        save_prompt(court_case, team["colleague"], "2.1.1.a", "no")
+        save_kq(court_case, team["colleague"], "2.1.1", rationale="Sounder.")
     events = event_model.objects.all()
     count = events.count()
     assert count
@@ -399,12 +428,13 @@ def test_the_history_cannot_be_changed_or_deleted_even_by_direct_sql(team, court
 
 def test_every_change_is_in_the_history_with_who_made_it(team, court_case):
     save_prompt(court_case, team["inspector"], "2.1.1.a", "yes")
-    save_prompt(court_case, team["lead"], "2.1.1.a", "no")
+    with reallocated(court_case, team["colleague"]):
+        save_prompt(court_case, team["colleague"], "2.1.1.a", "no")
     save_kq(court_case, team["inspector"], "2.1.1", rationale="Sound.")
-    changes = history_changes(list(case_events(court_case)))
+    changes = case_history(court_case)
     rows = {(c.who, c.what, c.old, c.new) for c in changes}
     assert (str(team["inspector"]), "Prompt 2.1.1.a", "–", "Yes") in rows
-    assert (str(team["lead"]), "Prompt 2.1.1.a", "Yes", "No") in rows
+    assert (str(team["colleague"]), "Prompt 2.1.1.a", "Yes", "No") in rows
     assert (str(team["inspector"]), "Key question 2.1.1: rationale", "–", "Sound.") in rows
     assert (str(team["inspector"]), "Status", "Not started", "In progress") in rows
     assert CaseEvent.objects.filter(pgh_obj=court_case, status=CaseStatus.IN_PROGRESS).exists()

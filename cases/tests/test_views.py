@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cases.factories import CaseFactory, answer_whole_case
 from cases.models import Case, CaseStatus, KeyQuestionAnswer, OffenceGroup, PromptAnswer
+from cases.tests.conftest import reallocated
 from cases.tests.test_services import save_prompt
 from conftest import PASSWORD
 from inspections.factories import InspectionFactory
@@ -102,23 +103,47 @@ def test_autosave_answers_with_the_new_version_and_the_prompts_it_set(client, te
     first = autosave(client, court_case, kind="prompt", code="2.2.2.a", version=0, fields={"value": "yes"})
     assert first.status_code == 200
     assert first.json()["version"] == 1
+    asked = autosave(client, court_case, kind="key_question", code="2.2.2", version=0, fields={"value": "na"})
+    assert asked.status_code == 400
+    assert asked.json()["error"] == "clears_prompts" and asked.json()["prompts"] == ["2.2.2.a"]
     cascade = autosave(
-        client, court_case, kind="key_question", code="2.2.2", version=0, fields={"value": "na"}
+        client,
+        court_case,
+        kind="key_question",
+        code="2.2.2",
+        version=0,
+        fields={"value": "na"},
+        confirm_clear_prompts=True,
     )
     assert cascade.json()["prompts"] == {"2.2.2.a": 2, "2.2.2.b": 1, "2.2.2.c": 1, "2.2.2.d": 1}
 
 
+def test_autosave_gives_a_fresh_token_and_who_is_signed_in_to_the_team_only(
+    client, team, court_case, make_user
+):
+    """After signing in again in another tab the page's CSRF token is out of date: autosave fetches this."""
+    assert client.get(url("autosave", court_case)).status_code == 401
+    client.force_login(team["inspector"])
+    answer = client.get(url("autosave", court_case)).json()
+    assert answer["user"] == team["inspector"].pk and len(answer["csrf_token"]) > 20
+    client.force_login(make_user("inspector"))  # not on the team
+    assert client.get(url("autosave", court_case)).status_code == 404
+
+
 def test_a_stale_autosave_is_409_with_the_other_persons_name_and_answer(client, team, court_case):
-    save_prompt(court_case, team["lead"], "2.1.1.a", "no", version=0)
+    with reallocated(court_case, team["colleague"]):
+        save_prompt(court_case, team["colleague"], "2.1.1.a", "no", version=0)
     client.force_login(team["inspector"])
     response = autosave(client, court_case, kind="prompt", code="2.1.1.a", version=0, fields={"value": "yes"})
     assert response.status_code == 409
     answer = response.json()
-    assert answer["updated_by"] == str(team["lead"])
+    assert answer["updated_by"] == str(team["colleague"])
     assert answer["values"] == {"value": "no"}
-    assert answer["current"] == [{"label": "Answer", "text": "No"}]
+    assert answer["current"][0] == {"label": "Answer", "text": "No"}
+    assert answer["current"][-1]["label"] == "Changed by"
+    assert answer["current"][-1]["text"].startswith(f"{team['lead']} at ")
     assert answer["version"] == 1
-    assert f"{team['lead']} changed this" in answer["message"]
+    assert f"{team['colleague']} changed this" in answer["message"]
 
 
 def test_autosave_of_the_facts_reads_the_form_values(client, team, court_case):
@@ -174,8 +199,10 @@ def page_data(client, case, code="2.1"):
 def test_the_save_button_saves_the_changed_answers_and_leaves_the_others_alone(client, team, court_case):
     client.force_login(team["inspector"])
     data = page_data(client, court_case)
-    # Meanwhile the lead answers a prompt this page shows blank; the inspector does not touch it.
-    save_prompt(court_case, team["lead"], "2.1.1.b", "no", version=0)
+    # Meanwhile a colleague who had the case answers a prompt this page shows blank; the inspector does not
+    # touch it.
+    with reallocated(court_case, team["colleague"]):
+        save_prompt(court_case, team["colleague"], "2.1.1.b", "no", version=0)
     data.update({"p-2-1-1-a": "yes", "kq-2-1-1-value": "yes", "kq-2-1-1-rationale": "Well analysed."})
     response = client.post(url("standard", court_case, code="2.1"), data, follow=True)
     assert "Your answers to 2.1 Assessment have been saved." in text(response)
@@ -192,19 +219,26 @@ def test_a_stale_page_shows_the_other_persons_change_saves_nothing_and_a_second_
 ):
     client.force_login(team["inspector"])
     data = page_data(client, court_case)
-    save_prompt(court_case, team["lead"], "2.1.1.b", "no", version=0)
+    with reallocated(court_case, team["colleague"]):
+        save_prompt(court_case, team["colleague"], "2.1.1.b", "no", version=0)
     data.update({"p-2-1-1-a": "yes", "p-2-1-1-b": "yes"})
     response = client.post(url("standard", court_case, code="2.1"), data)
     page = text(response)
     assert response.status_code == 200
     assert page.startswith("<!DOCTYPE html>")
     assert "Your answers have not been saved" in page
-    assert f"{team['lead']} changed this" in page
+    assert f"{team['colleague']} changed this" in page
     assert (
         'id="p-2-1-1-b" name="p-2-1-1-b" type="radio" value="yes" checked' in page
     )  # the inspector's choice kept
     assert not PromptAnswer.objects.filter(case=court_case, prompt__code="2.1.1.a").exists()
     again = form_data(response)
+    # Saving again without choosing replaces nothing; choosing "replace their answer with mine" does.
+    still = client.post(url("standard", court_case, code="2.1"), again)
+    assert f"{team['lead']} changed this" in text(still)
+    assert PromptAnswer.objects.get(case=court_case, prompt__code="2.1.1.b").value == "no"
+    again = form_data(still)
+    again["p-2-1-1-b-resolve"] = "mine"
     client.post(url("standard", court_case, code="2.1"), again)
     assert PromptAnswer.objects.get(case=court_case, prompt__code="2.1.1.b").value == "yes"
     assert PromptAnswer.objects.get(case=court_case, prompt__code="2.1.1.a").value == "yes"
@@ -391,6 +425,7 @@ def test_the_inspector_cannot_review_their_own_case(client, team, court_case):
 def test_the_history_page_lists_changes_newest_first_and_cannot_be_changed(client, team, court_case):
     client.force_login(team["inspector"])
     autosave(client, court_case, kind="prompt", code="2.1.1.a", version=0, fields={"value": "yes"})
+    client.force_login(team["lead"])  # another person: another burst
     autosave(client, court_case, kind="prompt", code="2.1.1.a", version=1, fields={"value": "no"})
     page = text(client.get(url("history", court_case)))
     newer = page.index(
@@ -460,8 +495,6 @@ def test_the_inspection_page_links_to_the_assessment(client, team, court_case):
         f'href="{reverse("cases:my-cases", kwargs={"reference": team["inspection"].reference})}">Assess your cases'
         in page
     )
-    assert "waiting for your quality assurance" not in page
+    assert "waiting for your review" not in page
     client.force_login(team["lead"])
-    assert "Progress of the case assessments</a>, and the cases waiting for your quality assurance" in text(
-        client.get(inspection_url)
-    )
+    assert "Quality assurance: the cases waiting for your review</a>" in text(client.get(inspection_url))

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "alerts",
     "fieldwork",
     "ratings",
+    "agreement",
     "reports",
     "bench",
 ]
@@ -112,7 +113,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "accounts.backends.AdministratorBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.SignInBackend",  # ModelBackend without the superuser short cut
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -109,14 +109,14 @@ def test_the_lead_proposes_domain_one_ratings_with_evidence(page, inspection, le
     follow(page, "Change the proposal for 1.2")
     assert page.get_by_role("heading", level=1).inner_text() == "1.2 Staff"
     assert axe_violations(page) == []
-    submit(page, "Save the proposal")
+    submit(page, "Propose to the panel")
     expect(page).to_have_title(re.compile("^" + re.escape("Error: ")))
     assert "Give your rationale for key question 1.2.1" in page.locator(".govuk-error-summary").inner_text()
     assert axe_violations(page) == []
     for index, code in enumerate(("1.2.1", "1.2.2", "1.2.3", "1.2.4")):
         page.locator(f"#id_kq_{code.replace('.', '_')}").fill(f"Rationale {index + 1}.")
     page.get_by_label("Requires improvement").check()
-    submit(page, "Save the proposal")
+    submit(page, "Propose to the panel")
     assert (
         "Your proposed rating for 1.2 Staff is saved."
         in page.locator(".govuk-notification-banner").inner_text()
@@ -177,7 +177,7 @@ def test_the_lead_proposes_on_the_case_figures_and_the_panel_sees_them(
     for code in ("1.2.1", "1.2.2", "1.2.3", "1.2.4"):
         page.locator(f"#id_kq_{code.replace('.', '_')}").fill(f"On {code}.")
     page.get_by_label("Requires improvement").check()
-    submit(page, "Save the proposal")
+    submit(page, "Propose to the panel")
     assert (
         "Your proposed rating for 1.2 Staff is saved."
         in page.locator(".govuk-notification-banner").inner_text()

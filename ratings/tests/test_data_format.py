@@ -493,6 +493,23 @@ def test_panel_change_without_a_trigger_or_by_two_bands(framework):
     assert nothing_written()
 
 
+def test_panel_change_away_from_the_triggering_boundary_is_refused_with_its_path(framework):
+    """Cheshire 2.1's lowest key question is 68%, 3 points above the 65% boundary: the panel may move it down
+    across that boundary, never up to Outstanding; 2.2 (54%, near 50) may go down to Inadequate, not up."""
+    document = cheshire()
+    document["panel_decisions"] = [
+        {"standard": "2.1", "rating": "outstanding", "key_question": "2.1.2", "rationale": "Strong."},
+        {"standard": "2.2", "rating": "good", "key_question": "2.2.3", "rationale": "Better than it looks."},
+    ]
+    assert problems_of(document) == [
+        "$.panel_decisions[0].rating: No discretion trigger of 2.1 permits moving 'Good' to 'Outstanding': "
+        "The near-boundary trigger permits a move to 'Requires improvement' only.",
+        "$.panel_decisions[1].rating: No discretion trigger of 2.2 permits moving 'Requires improvement' to "
+        "'Good': The near-boundary trigger permits a move to 'Inadequate' only.",
+    ]
+    assert nothing_written()
+
+
 def test_signed_off_document_needs_every_standard_rated(framework):
     document = cheshire()
     document["domain_one"] = document["domain_one"][:2]

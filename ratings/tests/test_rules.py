@@ -34,6 +34,7 @@ from ratings.rules import (
     overall_compute,
     panel_change_check,
     percent,
+    permitted_ratings,
     rating_score,
     standard_compute,
 )
@@ -238,6 +239,7 @@ def test_cheshire_planning_is_requires_improvement_near_the_boundary():
         "The lowest percentage, 54% on 2.2.3, is 4 points above the 50% boundary between 'Inadequate' and "
         "'Requires improvement', within 5 points.",
         ("2.2.3",),
+        (INADEQUATE,),
     )
 
 
@@ -256,6 +258,7 @@ def test_cheshire_reviewing_is_good_on_the_boundary_and_one_case_from_requires_i
         ONE_CASE,
         "One more 'no' on 2.4.2 would make this 'Requires improvement' (2.4.2 would be 14 of 23, 61%).",
         ("2.4.2",),
+        (RI,),
     )
 
 
@@ -272,6 +275,7 @@ def test_cheshire_joint_working_rests_on_two_conditional_cautions():
         SMALL_SAMPLE,
         "3.4.2, at the lowest percentage (100%), has only 2 applicable cases (5 or fewer).",
         ("3.4.2",),
+        (GOOD,),
     )
 
 
@@ -433,8 +437,65 @@ def test_panel_may_always_confirm():
 
 def test_panel_may_move_one_band_where_a_trigger_holds():
     assert panel_change_check(cheshire("2.2"), INADEQUATE, "2.2.3") == []
-    assert panel_change_check(cheshire("2.2"), GOOD, "2.2.3") == []
     assert panel_change_check(cheshire("2.4"), RI, "2.4.2") == []
+
+
+# Which way each trigger lets the panel move a rating (DOMAIN.md section 4): (yes, applicable) per key
+# question -> computed rating, triggers, and the ratings the panel may move to.
+DIRECTION_EXAMPLES = [
+    # 68%, 3 points above the 65 boundary: across it to Requires improvement, never up to Outstanding.
+    pytest.param([(68, 100)], GOOD, (NEAR_BOUNDARY,), (RI,), id="68%-near-65-down-only"),
+    # 62%, 3 below 65: up across it to Good, never down to Inadequate.
+    pytest.param([(62, 100)], RI, (NEAR_BOUNDARY,), (GOOD,), id="62%-near-65-up-only"),
+    # On the boundary (65% is Good): down across it, as one more 'no' would.
+    pytest.param([(65, 100)], GOOD, (NEAR_BOUNDARY, ONE_CASE), (RI,), id="65%-on-the-boundary-down"),
+    # 80 of 100 is on the 80 boundary (Outstanding): down to Good only.
+    pytest.param([(80, 100)], OUTSTANDING, (NEAR_BOUNDARY, ONE_CASE), (GOOD,), id="80%-outstanding-down"),
+    # 2 of 5 and 40 of 100 tie at 40%: a small sample alone, one band (up is the only neighbour).
+    pytest.param([(2, 5), (40, 100)], INADEQUATE, (SMALL_SAMPLE,), (RI,), id="40%-small-sample-only"),
+    # 13 of 20 is 65%; one more 'no' is 60% (RI): near-boundary and one-case both point down.
+    pytest.param([(13, 20)], GOOD, (NEAR_BOUNDARY, ONE_CASE), (RI,), id="13/20-both-down"),
+    # 6 of 10 is 60%; one more yes is 70% (Good), one more no 50% (still RI): up only.
+    pytest.param([(6, 10)], RI, (NEAR_BOUNDARY, ONE_CASE), (GOOD,), id="6/10-one-case-up"),
+    # 3 of 4 is 75%: small sample, one band either way; one more yes is 100%, one more no 50%.
+    # (Near 80, so the near-boundary trigger alone would permit Outstanding only.)
+    pytest.param(
+        [(3, 4)], GOOD, (NEAR_BOUNDARY, ONE_CASE, SMALL_SAMPLE), (RI, OUTSTANDING), id="3/4-small-either-way"
+    ),
+    # 1 of 2 is 50%: one more 'yes' would make it 100% (two bands), but the panel moves one band at most.
+    pytest.param([(1, 2)], RI, (NEAR_BOUNDARY, ONE_CASE, SMALL_SAMPLE), (INADEQUATE, GOOD), id="1/2"),
+]
+
+
+@pytest.mark.parametrize(("pairs", "computed", "kinds", "permitted"), DIRECTION_EXAMPLES)
+def test_each_trigger_permits_a_move_in_its_own_direction(pairs, computed, kinds, permitted):
+    result = compute(pairs)
+    assert (result.computed_rating, result.trigger_kinds) == (computed, kinds)
+    assert permitted_ratings(result) == permitted
+    for rating in RATINGS:
+        if rating == computed:
+            continue
+        problems = panel_change_check(result, rating, result.lowest_key_questions[0])
+        assert (problems == []) == (rating in permitted), (rating, problems)
+
+
+def test_cheshire_2_1_at_68_percent_may_not_be_moved_to_outstanding():
+    """The case the issue reported: 2.1's lowest key question at 68%, near the 65 boundary."""
+    result = compute([(68, 100), (90, 100)])
+    assert panel_change_check(result, OUTSTANDING, "2.1.1") == [
+        "No discretion trigger of 2.1 permits moving 'Good' to 'Outstanding': The near-boundary trigger "
+        "permits a move to 'Requires improvement' only."
+    ]
+    assert panel_change_check(result, RI, "2.1.1") == []
+
+
+def test_each_trigger_says_which_move_it_permits():
+    near, _one_case = cheshire("2.4").triggers
+    assert near.permitted_move == "Permits a move to 'Requires improvement'."
+    (_, small) = cheshire("3.4").triggers
+    assert small.permits == (GOOD,)
+    (either,) = [t for t in compute([(3, 4)]).triggers if t.kind == SMALL_SAMPLE]
+    assert either.permitted_move == "Permits a move to 'Requires improvement' or 'Outstanding'."
 
 
 def test_panel_may_not_change_without_a_trigger():
@@ -622,6 +683,39 @@ def test_one_case_holds_exactly_when_one_answer_would_change_the_rating(pairs):
         (one_case,) = (t for t in result.triggers if t.kind == ONE_CASE)
         assert one_case.key_questions == tuple(dict.fromkeys(f"2.1.{i + 1}" for i, _ in changes))
         assert one_case.explanation.count("One more") == len(changes)
+
+
+@settings(max_examples=500)
+@given(standards)
+def test_no_permitted_move_goes_away_from_a_triggering_boundary(pairs):
+    """Every move a trigger permits is one band, and a near-boundary trigger's move crosses its boundary
+    (towards it, never away); a one-case trigger's move is the way one more answer would move the rating."""
+    result = compute(pairs)
+    computed = result.computed_rating
+    if computed is None:
+        return
+    lowest = result.lowest_percent
+    for trigger in result.triggers:
+        for rating in trigger.permits:
+            assert abs(RATING_SCORES[rating] - RATING_SCORES[computed]) == 1
+            if trigger.kind == NEAR_BOUNDARY:
+                (boundary,) = [b for b in (50, 65, 80) if abs(lowest - b) <= 5]
+                moves_up = RATING_SCORES[rating] > RATING_SCORES[computed]
+                # Moving up is towards a boundary above the percentage, down towards one at or below it.
+                assert moves_up == (lowest < boundary)
+            if trigger.kind == ONE_CASE:
+                ways = {
+                    reference_rating(
+                        [(y + step, n) if i == index else (y, n) for i, (y, n) in enumerate(pairs)]
+                    )
+                    for index, step in reference_one_case_changes(pairs)
+                }
+                up = RATING_SCORES[rating] > RATING_SCORES[computed]
+                assert any((RATING_SCORES[w] > RATING_SCORES[computed]) == up for w in ways)
+    permitted = set(permitted_ratings(result))
+    for rating in RATINGS:
+        if rating != computed and rating not in permitted:
+            assert panel_change_check(result, rating, result.lowest_key_questions[0]) != []
 
 
 @given(standards)

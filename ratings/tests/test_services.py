@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from cases.models import Case, CaseStatus, KeyQuestionAnswer
 from ratings import services
-from ratings.models import EvidenceNote, PanelDecision, RatingsSignOff
+from ratings.models import DomainOneDraft, DomainOneProposal, EvidenceNote, PanelDecision, RatingsSignOff
 from ratings.selectors import FINAL, changes_since_sign_off, inspection_ratings_get, inspection_ratings_json
 
 from .documents import cheshire, with_domain_one, with_yes
@@ -116,11 +116,13 @@ def test_a_change_of_two_bands_is_refused(open_cheshire, panel_member):
 
 
 def test_a_change_names_its_key_question_and_gives_reasons(open_cheshire, panel_member):
-    assert errors_of(decide, inspection=open_cheshire, user=panel_member, standard="2.2", rating="good") == {
+    assert errors_of(
+        decide, inspection=open_cheshire, user=panel_member, standard="2.2", rating="inadequate"
+    ) == {
         "key_question": [
             "A change of rating must name the key question of 2.2 that carries the asterisk: 2.2.1, 2.2.2 or 2.2.3."
         ],
-        "rationale": ["Give the panel's reasons for rating 2.2 'Good'."],
+        "rationale": ["Give the panel's reasons for rating 2.2 'Inadequate'."],
     }
     assert errors_of(
         decide,
@@ -372,3 +374,79 @@ def test_evidence_notes_record_their_source(open_cheshire, lead_inspector):
     assert errors_of(services.evidence_note_remove, inspection=open_cheshire, note_id=note.pk) == [
         "That evidence note no longer exists: someone may have removed it already."
     ]
+
+
+# --- domain-one drafts and confirming every untriggered rating (issue 12) -----------------------------------
+
+
+def draft(inspection, user, **fields):
+    values = {"rating": "", "rationale": "", "key_question_rationales": {}, "version": None, **fields}
+    return services.domain_one_draft_save(inspection=inspection, standard_code="1.2", saved_by=user, **values)
+
+
+def test_a_draft_keeps_whatever_is_written_and_leaves_the_proposal_alone(open_cheshire, lead_inspector):
+    proposal = DomainOneProposal.objects.get(inspection=open_cheshire, standard__code="1.2")
+    kept = draft(
+        open_cheshire, lead_inspector, rating="good", key_question_rationales={"1.2.1": "Half done."}
+    )
+    assert (kept.rating, kept.rationale, kept.key_question_rationales) == (
+        "good",
+        "",
+        {"1.2.1": "Half done."},
+    )
+    again = draft(open_cheshire, lead_inspector, rationale="More.", version=kept.version)
+    assert again.version == kept.version + 1
+    # Another tab's draft saved meanwhile is not overwritten.
+    assert errors_of(draft, inspection=open_cheshire, user=lead_inspector, version=kept.version)
+    proposal.refresh_from_db()
+    assert proposal.version == 1
+    assert errors_of(draft, inspection=open_cheshire, user=lead_inspector, rating="excellent")
+    assert errors_of(
+        draft, inspection=open_cheshire, user=lead_inspector, key_question_rationales={"2.1.1": "Wrong."}
+    ) == {"__all__": ["2.1.1 is not a key question of 1.2."]}
+
+
+def test_proposing_removes_the_draft(open_cheshire, lead_inspector):
+    draft(open_cheshire, lead_inspector, rating="good")
+    services.domain_one_proposal_save(
+        inspection=open_cheshire,
+        standard_code="1.2",
+        rating="good",
+        rationale="Staff are supported.",
+        key_question_rationales=dict.fromkeys(("1.2.1", "1.2.2", "1.2.3", "1.2.4"), "Seen."),
+        proposed_by=lead_inspector,
+    )
+    assert not DomainOneDraft.objects.exists()
+
+
+def test_confirming_every_untriggered_rating_leaves_the_triggered_and_the_decided_alone(
+    framework, panel_member
+):
+    inspection = services.inspection_import(
+        document=with_yes(cheshire(ratings_signed_off=False), "2.1.2", 25)
+    )
+    inspection = inspection.inspection
+    decide(inspection, panel_member, "2.2", "inadequate", "2.2.3", "Weak contingency planning.")
+    confirmed = services.panel_confirm_untriggered(inspection=inspection, decided_by=panel_member)
+    ratings = inspection_ratings_get(inspection, figures=FINAL)
+    assert "2.1" in confirmed and "2.2" not in confirmed
+    for code in confirmed:
+        standard = ratings.standard(code)
+        assert not standard.triggers and standard.decision_applies
+        assert standard.decision.rating == standard.computed_rating
+    assert ratings.standard("2.2").decision.rating == "inadequate"
+    assert services.panel_confirm_untriggered(inspection=inspection, decided_by=panel_member) == []
+
+
+def test_drafts_and_confirming_all_are_refused_once_published(open_cheshire, lead_inspector, panel_member):
+    from django.core.exceptions import PermissionDenied
+    from django.utils import timezone
+
+    from inspections.models import Inspection
+
+    Inspection.objects.filter(pk=open_cheshire.pk).update(published_at=timezone.now())
+    with pytest.raises(PermissionDenied, match="published"):
+        draft(open_cheshire, lead_inspector, rating="good")
+    with pytest.raises(PermissionDenied, match="published"):
+        services.panel_confirm_untriggered(inspection=open_cheshire, decided_by=panel_member)
+    assert not DomainOneDraft.objects.exists()

@@ -11,7 +11,7 @@ from inspections.models import TeamRole
 from ratings.models import DomainOneProposal, EvidenceNote, PanelDecision, RatingsSignOff
 from ratings.services import inspection_import
 
-from .documents import cheshire
+from .documents import cheshire, with_yes
 
 pytestmark = pytest.mark.django_db
 
@@ -132,6 +132,72 @@ def test_a_refused_change_is_explained_on_the_form(client, open_inspection, team
         in html
     )
     assert not PanelDecision.objects.exists()
+
+
+def test_the_panel_page_says_which_move_each_trigger_permits_and_refuses_the_rest(
+    client, open_inspection, team
+):
+    client.force_login(team["panel"])
+    target = url("panel-decision", open_inspection, standard="2.1")
+    html = client.get(target).content.decode()
+    assert "Permits a move to &#x27;Requires improvement&#x27;." in html
+    response = client.post(target, {"rating": "outstanding", "key_question": "2.1.2", "rationale": "Strong."})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        "No discretion trigger of 2.1 permits moving &#x27;Good&#x27; to &#x27;Outstanding&#x27;: The "
+        "near-boundary trigger permits a move to &#x27;Requires improvement&#x27; only." in html
+    )
+    assert not PanelDecision.objects.exists()
+
+
+def test_the_panel_confirms_every_untriggered_rating_in_one_action_and_keeps_its_decisions(
+    client, framework, team
+):
+    # 2.1 at 25, 25 and 24 of 34: lowest 71%, no trigger (Cheshire's own standards all have one).
+    open_inspection = import_with_team(with_yes(cheshire(ratings_signed_off=False), "2.1.2", 25), team)
+    client.force_login(team["panel"])
+    panel = url("panel", open_inspection)
+    # A decision made first (a change, where a trigger allows it) stays as it is.
+    client.post(
+        url("panel-decision", open_inspection, standard="2.2"),
+        {"rating": "inadequate", "key_question": "2.2.3", "rationale": "Weak contingency planning."},
+    )
+    html = client.get(panel).content.decode()
+    assert "Confirm every computed rating with no trigger" in html
+    response = client.post(panel, follow=True)
+    html = response.content.decode()
+    decisions = {d.standard.code: d for d in PanelDecision.objects.filter(inspection=open_inspection)}
+    confirmed = [code for code, d in decisions.items() if code != "2.2"]
+    assert "2.1" in confirmed and "The panel confirmed the computed rating of" in html
+    assert decisions["2.1"].rating == "good"
+    assert decisions["2.2"].rating == "inadequate" and decisions["2.2"].version == 1
+    for code in confirmed:
+        d = decisions[code]
+        assert (d.rationale, d.key_question, d.decided_by) == ("", None, team["panel"])
+    assert "Confirm every computed rating with no trigger" not in html  # nothing left to confirm
+    # Standards with a trigger are never confirmed by it: the panel decides those one by one.
+    assert all(not code.startswith("1.") for code in decisions)
+
+
+def test_after_a_reopen_the_decisions_already_made_stay(client, framework, team):
+    document = cheshire()
+    document["panel_decisions"] = [
+        {"standard": "2.2", "rating": "inadequate", "key_question": "2.2.3", "rationale": "Weak."},
+        {"standard": "2.1", "rating": "good", "key_question": None, "rationale": ""},
+    ]
+    signed_off = import_with_team(document, team)
+    before = {d.standard.code: (d.rating, d.version) for d in PanelDecision.objects.all()}
+    assert set(before) == {"2.1", "2.2"}
+    client.force_login(team["panel"])
+    client.post(url("reopen", signed_off), {"reason": "A case was re-marked."})
+    assert not RatingsSignOff.objects.filter(inspection=signed_off, reopened_at__isnull=True).exists()
+    after = {d.standard.code: (d.rating, d.version) for d in PanelDecision.objects.all()}
+    assert after == before
+    html = client.get(url("panel", signed_off)).content.decode()
+    assert "Changed to Inadequate" in html and "Confirmed: Good" in html
+    assert client.post(url("panel", signed_off)).status_code == 302
+    assert {d.standard.code: (d.rating, d.version) for d in PanelDecision.objects.all()} == before
 
 
 def test_a_stale_form_is_refused(client, open_inspection, team):

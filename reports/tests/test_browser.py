@@ -184,7 +184,7 @@ def test_after_publishing_the_lead_finds_no_form_on_the_ratings_report_and_sampl
     render = f"/inspections/{ref}/report/renders/"
     changing = "Add|Change|Delete|Draw|Edit|Import|Move|Propose|Raise|Record|Remove|Reopen|Save|Suggest|Swap"
     for address, forms_kept in [
-        (f"/inspections/{ref}/report/", 3),  # Generate PDF, CSV and XLSX keep working
+        (f"/inspections/{ref}/report/", 4),  # Generate PDF, HTML edition, CSV and XLSX keep working
         (f"/inspections/{ref}/ratings/", 0),
         (f"/inspections/{ref}/ratings/domain-one/1.2/", 0),
         (f"/inspections/{ref}/population/", 0),
@@ -203,3 +203,37 @@ def test_after_publishing_the_lead_finds_no_form_on_the_ratings_report_and_sampl
     # A form's address, typed in, leads back to the page that shows the data.
     page.goto(f"/inspections/{ref}/report/recommendations/add/")
     assert page.url.endswith(f"/inspections/{ref}/report/") and page.get_by_text(banner).is_visible()
+
+
+def test_the_html_edition_is_axe_clean_and_reads_on_a_phone(browser, live_server, framework):
+    """The HTML edition as the team views it (the download URL with ?view): no accessibility problem of any
+    impact that axe finds, at desktop and phone widths, and nothing wider than a phone's screen."""
+    from django.core.files.base import ContentFile
+
+    from reports.edition import edition_bytes
+    from reports.models import Render, RenderFormat, RenderStatus
+    from reports.selectors import report_snapshot
+
+    from .helpers import cheshire_demo
+
+    inspection = cheshire_demo()
+    render = Render.objects.create(inspection=inspection, format=RenderFormat.HTML, number=1)
+    render.file.save(render.filename, ContentFile(edition_bytes(report_snapshot(inspection))), save=False)
+    render.status = RenderStatus.READY
+    render.save()
+    # The stored page may run no script (its policy is sandboxed): axe is injected past the policy.
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    try:
+        page = context.new_page()
+        sign_in(page, inspection.lead_inspector)
+        page.goto(f"/inspections/{inspection.reference}/report/renders/{render.pk}/download/?view")
+        assert page.get_by_role("heading", name="Contents").is_visible()
+        page.get_by_role("link", name="2.1. Assessment").first.click()
+        assert page.url.endswith("#standard-2.1")
+        everything = ("minor", "moderate", "serious", "critical")
+        assert axe_violations(page, impacts=everything) == []
+        page.set_viewport_size({"width": 375, "height": 812})
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        assert axe_violations(page, impacts=everything) == []
+    finally:
+        context.close()

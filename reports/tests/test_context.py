@@ -141,11 +141,12 @@ def test_the_sample_paragraph_is_one_text_in_the_summary_and_the_chapter(sources
     assert "in the two youth conditional caution cases" in out_of_court
 
 
-def test_framework_texts_use_the_services_own_term_and_the_right_statements(sources):
+def test_framework_texts_are_verbatim_and_generated_text_uses_the_services_own_term(sources):
     snapshot = build_snapshot(sources)
-    assert standard(snapshot, "3.4")["table"][0]["text"].startswith("Are the YJS&#x27;s recommendations")
+    # The framework's wording as published ("YOT" included); the service's term only where we write.
+    assert standard(snapshot, "3.4")["table"][0]["text"].startswith("Are the YOT&#x27;s recommendations")
     assert standard(snapshot, "3.2")["statement"].startswith("Planning is well-informed")
-    assert "YOT" not in str(snapshot)
+    assert "overall YJS rating" in snapshot["summary"]["opening"]
 
 
 def test_recommendations_are_numbered_continuously_with_the_count_in_words(sources):
@@ -291,10 +292,11 @@ def test_no_court_case_no_offence_types_table(sources):
     assert build_snapshot(dataclasses.replace(sources, sample=sample))["facts"]["offences"] is None
 
 
-def test_a_report_without_service_facts_says_so_in_the_preview_only(sources):
+def test_a_report_without_service_facts_prints_a_placeholder_and_lists_it(sources):
     snapshot = build_snapshot(sources)
     assert snapshot["facts"]["blocks"] == [] and snapshot["facts"]["offences"]
-    notice = "No contextual facts about the service have been entered yet"
-    assert notice in report_html(snapshot, for_pdf=False)
-    assert notice not in report_html(snapshot, for_pdf=True)
+    placeholder = "[contextual facts not yet entered]"
+    assert placeholder in report_html(snapshot, for_pdf=False)
+    assert placeholder in report_html(snapshot, for_pdf=True)
+    assert {"message": "No contextual facts are entered.", "part": "facts", "ref": ""} in snapshot["missing"]
     assert "Violence against the person" in report_html(snapshot, for_pdf=True)

@@ -426,4 +426,5 @@ def test_a_published_report_can_still_be_rendered_from_its_frozen_snapshot(world
     assert render.publication == world["render"].publication and render.number == 2
     data = services.render_request(inspection=world["inspection"], user=world["lead"], format="csv")
     assert data.publication is None
-    assert Render.objects.filter(inspection=world["inspection"]).count() == 3
+    # The two PDFs, the HTML edition queued at publication, and the data.
+    assert Render.objects.filter(inspection=world["inspection"]).count() == 4

@@ -21,6 +21,8 @@ VALUES = {
     "fact:ethnicity_minority": Figure(Decimal("5"), "percent"),
     "fact:ethnicity_minority:national": Figure(Decimal("28"), "percent"),
     "fact:reoffending": Figure(Decimal("40.5"), "percent"),
+    "fact:reoffending:decimal": Figure(Decimal("40.5"), "percent", exact=True),
+    "fact:ethnicity_minority:national:decimal": Figure(Decimal("41.9"), "percent", exact=True),
     "sample:court:total": Count(34),
 }
 
@@ -64,7 +66,12 @@ def test_contextual_facts_are_cited_by_token():
     assert fill(
         "at {fact:ethnicity_minority}, against {fact:ethnicity_minority:national}", VALUES, VOCABULARY
     ) == ("at five per cent, against 28 per cent")
-    assert fill("is {fact:reoffending}", VALUES, VOCABULARY) == "is 40.5 per cent"
+    # A percentage prints as a whole number, as the published text does, unless the author asks for the
+    # decimal as entered.
+    assert fill("is {fact:reoffending}", VALUES, VOCABULARY) == "is 41 per cent"
+    assert fill("is {fact:reoffending:decimal}", VALUES, VOCABULARY) == "is 40.5 per cent"
+    assert fill("or {fact:ethnicity_minority:national:decimal}", VALUES, VOCABULARY) == "or 41.9 per cent"
+    assert token_problems("{fact:reoffending:decimal} {fact:reoffending:national:decimal}", VOCABULARY) == []
 
 
 def test_doubled_braces_print_a_brace_and_text_is_escaped():

@@ -228,7 +228,9 @@ def test_the_sample_page_runs_a_fixed_number_of_queries(lead, inspection, django
         assert lead.get(url("sample", inspection)).status_code == 200
 
 
-@pytest.mark.parametrize(("name", "queries"), [("population", 12), ("allocation", 10)])
+@pytest.mark.parametrize(
+    ("name", "queries"), [("population", 13), ("allocation", 10)]
+)  # population: whether drawn, for the next step
 def test_the_other_pages_run_a_fixed_number_of_queries(
     lead, inspection, name, queries, django_assert_max_num_queries
 ):
@@ -240,8 +242,8 @@ def test_the_other_pages_run_a_fixed_number_of_queries(
 def test_the_inspection_page_shows_the_lead_the_set_up_steps(lead, inspection, django_assert_max_num_queries):
     drawn(inspection)
     with django_assert_max_num_queries(
-        18
-    ):  # with every panel, the alerts and fieldwork panels' counts included
+        21
+    ):  # with every panel, the alerts and fieldwork panels' counts included, and the stage's three facts
         page = lead.get(
             reverse("inspections:detail", kwargs={"reference": inspection.reference})
         ).content.decode()

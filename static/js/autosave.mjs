@@ -7,9 +7,19 @@
 // - Until the server has confirmed it, every change is also kept in this browser (localStorage, per user and
 //   case). If the session has ended (401) or the network is down, the changes stay there and are sent again
 //   when the page is next loaded (after signing in) or the connection returns, and the page says so.
+// - After a conflict nothing more of that answer is sent until the person chooses: keep their answer, or
+//   replace it with mine. What they type meanwhile is kept in this browser (and offered again after a
+//   reload) until they choose.
+// - Moving through a radio group with the arrow keys checks each radio in turn: the choice is saved when the
+//   keys stop (or focus leaves the group), so passing over an answer never saves it. Answering a key question
+//   not applicable over answered prompts asks first (the server refuses it until confirmed).
+// - A refused security check (403 without a reason: the CSRF token changed because the person signed in
+//   again in another tab) fetches a fresh token and sends the change once more.
 
 const SAVE_DELAY_MS = 800;
 const RETRY_MS = 15000;
+const ARROW_SETTLE_MS = 1200; // a radio reached with the arrow keys is saved once they rest this long
+const NOT_SENT_FIELDS = ["version", "was", "theirs_version", "resolve", "clear_prompts"];
 
 function Autosave(form) {
   this.form = form;
@@ -24,6 +34,11 @@ function Autosave(form) {
   this.stopped = false;
   this.restoring = null; // labels of changes restored from this browser, while they are being sent
   this.savedValues = new Map(); // row key -> {field: value} as the server last confirmed them
+  this.userId = (form.dataset.caseKey || "").split(":")[0];
+  this.conflicts = new Map(); // row key -> {theirs: {field: value}, version, mine: {field: value}}
+  this.confirmed = new Set(); // row keys whose next save may set answered prompts to not applicable
+  this.arrowAt = 0; // when an arrow key last moved through a radio group
+  this.retriedToken = false;
 }
 
 Autosave.prototype.start = function () {
@@ -40,11 +55,33 @@ Autosave.prototype.start = function () {
   this.form.addEventListener("input", (event) => {
     if (event.target.matches("textarea, input[type=text]")) this.onChange(event, false);
   });
+  this.form.addEventListener("keydown", (event) => {
+    if (event.key.startsWith("Arrow") && event.target.matches("input[type=radio]")) this.arrowAt = performance.now();
+  });
+  // Leaving a radio group reached with the arrow keys saves the choice it rests on at once.
+  this.form.addEventListener("focusout", (event) => {
+    const input = event.target;
+    if (!input.matches("input[type=radio]")) return;
+    const next = event.relatedTarget;
+    if (next && next.matches && next.matches("input[type=radio]") && next.name === input.name) return;
+    const row = this.rowOf(input);
+    const key = row && this.rowKey(row);
+    if (key && this.timers.has(key) && this.pending.has(key)) this.send(key);
+  });
   this.form.addEventListener("click", (event) => {
-    const button = event.target.closest("[data-use-mine]");
-    if (button) {
-      event.preventDefault();
-      this.useMine(button);
+    const actions = {
+      "data-use-mine": (button) => this.useMine(button.getAttribute("data-use-mine")),
+      "data-keep-theirs": (button) => this.keepTheirs(button.getAttribute("data-keep-theirs")),
+      "data-confirm-na": (button) => this.confirmNotApplicable(button.getAttribute("data-confirm-na")),
+      "data-cancel-na": (button) => this.cancelNotApplicable(button.getAttribute("data-cancel-na")),
+    };
+    for (const [attribute, act] of Object.entries(actions)) {
+      const button = event.target.closest(`[${attribute}]`);
+      if (button) {
+        event.preventDefault();
+        act(button);
+        return;
+      }
     }
   });
   // Leaving the page: send what is still waiting for a pause in typing (it is also kept in this browser).
@@ -80,7 +117,7 @@ Autosave.prototype.fieldName = function (row, input) {
   if (input.name === slug) return "value";
   if (input.name.startsWith(`${slug}-`)) {
     const name = input.name.slice(slug.length + 1);
-    return ["version", "was"].includes(name) ? null : name;
+    return NOT_SENT_FIELDS.includes(name) ? null : name;
   }
   return null;
 };
@@ -136,6 +173,14 @@ Autosave.prototype.onChange = function (event, now) {
   if (!field) return;
   const key = this.rowKey(row);
   const value = this.readField(row, field);
+  const conflict = this.conflicts.get(key);
+  if (conflict) {
+    // Nothing of this answer is sent until the person chooses; it is kept in this browser meanwhile.
+    conflict.mine[field] = value;
+    this.keep(key, field, value, conflict.pageVersion);
+    this.showStatus(row, "Not saved: choose below whether to keep their answer or replace it with yours");
+    return;
+  }
   this.queue(key, field, value, Number(this.versionInput(row).value));
   if (this.stopped) {
     this.showStatus(row, "Kept in this browser");
@@ -143,7 +188,10 @@ Autosave.prototype.onChange = function (event, now) {
   }
   this.showStatus(row, "Saving…");
   clearTimeout(this.timers.get(key));
-  if (now) this.send(key);
+  this.timers.delete(key);
+  const byArrowKeys = event.target.type === "radio" && performance.now() - this.arrowAt < 250;
+  if (byArrowKeys) this.timers.set(key, setTimeout(() => this.send(key), ARROW_SETTLE_MS));
+  else if (now) this.send(key);
   else this.timers.set(key, setTimeout(() => this.send(key), SAVE_DELAY_MS));
 };
 
@@ -151,6 +199,10 @@ Autosave.prototype.queue = function (key, field, value, version) {
   const entry = this.pending.get(key) || { fields: {} };
   entry.fields[field] = value;
   this.pending.set(key, entry);
+  this.keep(key, field, value, version);
+};
+
+Autosave.prototype.keep = function (key, field, value, version) {
   const stash = this.readStash();
   const kept = stash[key] || { version, fields: {} };
   kept.fields[field] = value;
@@ -165,12 +217,14 @@ Autosave.prototype.send = async function (key, { keepalive = false } = {}) {
   this.pending.delete(key);
   this.inFlight.add(key);
   clearTimeout(this.timers.get(key));
+  this.timers.delete(key);
   const body = {
     kind: this.kind === "facts" ? "facts" : row.dataset.row,
     code: row.dataset ? row.dataset.code : undefined,
     version: Number(this.versionInput(row).value),
     fields: entry.fields,
   };
+  if (this.confirmed.delete(key)) body.confirm_clear_prompts = true;
   let response;
   try {
     response = await fetch(this.url, {
@@ -196,7 +250,19 @@ Autosave.prototype.send = async function (key, { keepalive = false } = {}) {
   if (response.ok) this.saved(key, row, entry.fields, answer);
   else if (response.status === 409) this.conflict(key, row, entry.fields, answer);
   else if (response.status === 401) this.signedOut(key, row, entry.fields);
-  else if (response.status === 403) this.forbidden(answer.message);
+  else if (response.status === 403 && answer.error === "forbidden") this.forbidden(answer.message);
+  else if (response.status === 403) {
+    // Not a refusal of the person: the security check failed, most often because they signed in again in
+    // another tab (a new CSRF token). Fetch the page's new token and send the change once more.
+    this.requeue(key, entry.fields);
+    if (!this.retriedToken && (await this.renewToken())) {
+      this.retriedToken = true;
+      this.send(key);
+      return;
+    }
+    if (!this.stopped) this.outOfDate();
+    return;
+  } else if (answer.error === "clears_prompts") this.askNotApplicable(key, row, entry.fields, answer);
   else this.refused(key, row, entry.fields, answer.message || "Your change could not be saved.");
   if (!this.stopped && this.pending.has(key)) this.send(key);
   else if (this.restoring && !this.pending.size && !this.inFlight.size) this.restored();
@@ -216,6 +282,43 @@ Autosave.prototype.requeue = function (key, fields) {
   const entry = this.pending.get(key) || { fields: {} };
   entry.fields = { ...fields, ...entry.fields };
   this.pending.set(key, entry);
+};
+
+Autosave.prototype.renewToken = async function () {
+  // The autosave URL answers GET with a fresh token and who is signed in (cases.views.AutosaveView.get).
+  let response;
+  try {
+    response = await fetch(this.url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+  } catch {
+    return false;
+  }
+  if (response.status === 401) {
+    const [key] = this.pending.keys();
+    const row = key ? this.rowByKey(key) : this.form;
+    this.signedOut(key, row, {});
+    return false;
+  }
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok || !answer.csrf_token) return false;
+  if (this.userId && String(answer.user) !== this.userId) {
+    // Someone else has signed in in this browser: nothing of this page is sent as them.
+    this.stopped = true;
+    this.showNotice(
+      "Someone else is signed in",
+      "This browser is now signed in as another person, so your changes on this page have not been saved. Sign in as yourself again and reload the page.",
+    );
+    return false;
+  }
+  for (const input of document.querySelectorAll("input[name=csrfmiddlewaretoken]")) input.value = answer.csrf_token;
+  return true;
+};
+
+Autosave.prototype.outOfDate = function () {
+  this.stopped = true;
+  this.showNotice(
+    "Your latest changes have not been saved yet",
+    "The page could not confirm who you are. Your changes are kept in this browser: reload the page to save them.",
+  );
 };
 
 Autosave.prototype.csrfToken = function () {
@@ -241,21 +344,28 @@ Autosave.prototype.saved = function (key, row, fields, answer) {
     this.showStatus(prompt, `Set to not applicable at ${answer.saved_at}`);
   }
   if (this.notice && this.notice.dataset.reason === "offline") this.hideNotice();
+  this.retriedToken = false;
   document.dispatchEvent(new CustomEvent("app:session-renewed"));
 };
 
 Autosave.prototype.conflict = function (key, row, fields, answer) {
-  // Our change stays on the page for text, and in the button below; radios show what is saved now.
-  this.versionInput(row).value = answer.version;
-  this.forget(key, fields);
-  Object.assign(this.savedValues.get(key) || {}, answer.values || {});
+  // Someone else saved this answer since the page was loaded. Nothing more of it is sent until the person
+  // chooses; their text stays on the page and in this browser, radios show what is saved now.
+  const earlier = this.conflicts.get(key);
+  const mine = { ...(earlier ? earlier.mine : {}), ...this.unsentFields(key), ...fields };
+  const pageVersion = earlier ? earlier.pageVersion : Number(this.versionInput(row).value);
+  this.conflicts.set(key, { theirs: answer.values || {}, version: answer.version, mine, pageVersion });
+  for (const [field, value] of Object.entries(mine)) this.keep(key, field, value, pageVersion);
+  this.pending.delete(key);
+  clearTimeout(this.timers.get(key));
+  this.timers.delete(key);
   for (const [field, value] of Object.entries(answer.values || {})) {
     const input = this.inputsOf(row, field)[0];
     if (input && (input.type === "radio" || input.type === "checkbox")) this.writeField(row, field, value);
   }
   const box = this.messageBox(row);
   box.replaceChildren();
-  const panel = element("div", { class: "govuk-error-message app-conflict" });
+  const panel = element("div", { class: "govuk-error-message app-conflict", id: `${key}-conflict` });
   panel.append(element("p", { class: "govuk-body govuk-!-font-weight-bold govuk-!-margin-bottom-1" }, [
     element("span", { class: "govuk-visually-hidden" }, "Error: "),
     answer.message,
@@ -268,25 +378,97 @@ Autosave.prototype.conflict = function (key, row, fields, answer) {
     ]));
   }
   panel.append(list);
-  const button = element("button", { type: "button", class: "govuk-button govuk-button--secondary govuk-!-margin-bottom-0", "data-use-mine": key }, "Replace their answer with mine");
-  button.mine = fields;
-  panel.append(button);
+  panel.append(element("p", { class: "govuk-body" }, "Your answer is kept in this browser and has not been sent. Choose which answer to keep."));
+  panel.append(element("div", { class: "govuk-button-group govuk-!-margin-bottom-0" }, [
+    element("button", { type: "button", class: "govuk-button govuk-button--secondary govuk-!-margin-bottom-0", "data-keep-theirs": key }, "Keep their answer"),
+    element("button", { type: "button", class: "govuk-button govuk-button--warning govuk-!-margin-bottom-0", "data-use-mine": key }, "Replace their answer with mine"),
+  ]));
   box.append(panel);
   this.markError(row, true);
-  this.showStatus(row, "Not saved");
+  this.showStatus(row, "Not saved: choose below whether to keep their answer or replace it with yours");
   this.announce(answer.message);
 };
 
-Autosave.prototype.useMine = function (button) {
-  const key = button.dataset.useMine;
+Autosave.prototype.unsentFields = function (key) {
+  const stash = this.readStash();
+  return stash[key] ? { ...stash[key].fields } : {};
+};
+
+Autosave.prototype.useMine = function (key) {
+  const conflict = this.conflicts.get(key);
+  if (!conflict) return;
   const row = this.rowByKey(key);
-  const version = Number(this.versionInput(row).value);
-  for (const [field, value] of Object.entries(button.mine || {})) {
+  this.conflicts.delete(key);
+  this.versionInput(row).value = conflict.version;
+  this.forget(key, conflict.mine);
+  for (const [field, value] of Object.entries(conflict.mine)) {
     this.writeField(row, field, value);
-    this.queue(key, field, value, version);
+    this.queue(key, field, value, conflict.version);
   }
   this.clearMessages(row);
+  this.showStatus(row, "Saving…");
   this.send(key);
+};
+
+Autosave.prototype.keepTheirs = function (key) {
+  const conflict = this.conflicts.get(key);
+  if (!conflict) return;
+  const row = this.rowByKey(key);
+  this.conflicts.delete(key);
+  this.versionInput(row).value = conflict.version;
+  for (const [field, value] of Object.entries(conflict.theirs)) this.writeField(row, field, value);
+  Object.assign(this.savedValues.get(key) || {}, conflict.theirs);
+  const stash = this.readStash();
+  delete stash[key];
+  this.writeStash(stash);
+  this.clearMessages(row);
+  this.showStatus(row, "Their answer is kept");
+  this.announce("Their answer is kept");
+};
+
+Autosave.prototype.askNotApplicable = function (key, row, fields, answer) {
+  // The person chose not applicable over answered prompts: nothing is saved until they confirm.
+  this.forget(key, fields);
+  this.asking = this.asking || new Map();
+  this.asking.set(key, fields);
+  const box = this.messageBox(row);
+  box.replaceChildren(element("div", { class: "govuk-error-message app-confirm-na" }, [
+    element("p", { class: "govuk-body govuk-!-margin-bottom-2" }, [
+      element("span", { class: "govuk-visually-hidden" }, "Error: "),
+      answer.message,
+    ]),
+    element("div", { class: "govuk-button-group govuk-!-margin-bottom-0" }, [
+      element("button", { type: "button", class: "govuk-button govuk-button--warning govuk-!-margin-bottom-0", "data-confirm-na": key }, "Set its prompts to not applicable"),
+      element("button", { type: "button", class: "govuk-button govuk-button--secondary govuk-!-margin-bottom-0", "data-cancel-na": key }, "Keep my answer"),
+    ]),
+  ]));
+  this.markError(row, true);
+  this.showStatus(row, "Not saved yet: confirm below");
+  this.announce(answer.message);
+};
+
+Autosave.prototype.confirmNotApplicable = function (key) {
+  const fields = this.asking && this.asking.get(key);
+  if (!fields) return;
+  this.asking.delete(key);
+  const row = this.rowByKey(key);
+  for (const [field, value] of Object.entries(fields)) {
+    this.writeField(row, field, value);
+    this.queue(key, field, value, Number(this.versionInput(row).value));
+  }
+  this.confirmed.add(key);
+  this.clearMessages(row);
+  this.showStatus(row, "Saving…");
+  this.send(key);
+};
+
+Autosave.prototype.cancelNotApplicable = function (key) {
+  if (this.asking) this.asking.delete(key);
+  const row = this.rowByKey(key);
+  const saved = this.savedValues.get(key) || {};
+  this.writeField(row, "value", saved.value ?? "");
+  this.clearMessages(row);
+  this.showStatus(row, "Not changed");
 };
 
 Autosave.prototype.refused = function (key, row, fields, message) {
@@ -325,7 +507,7 @@ Autosave.prototype.signedOut = function (key, row, fields) {
 
 Autosave.prototype.forbidden = function (message) {
   this.stopped = true;
-  this.showNotice("Your changes cannot be saved", message || "You cannot change this case.");
+  this.showNotice("Your changes cannot be saved", message || "Your change was refused. Reload the page to see why.");
 };
 
 // --- what is kept in this browser ---------------------------------------------------------------------
@@ -415,6 +597,7 @@ Autosave.prototype.clearMessages = function (row) {
   const box = row.querySelector("[data-messages]");
   if (box) box.replaceChildren();
   this.markError(row, false);
+  if (this.asking && row.dataset) this.asking.delete(row.dataset.slug);
 };
 
 Autosave.prototype.markError = function (row, on) {

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from bench import measure
+from bench import case_loop, measure
 from bench.generator import LARGEST, SMALLEST, generated, reference_prefix
 from inspections.models import Inspection
 from reports.demo import DEMO_CONTENT
@@ -25,9 +25,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--inspectors", default="10,50", help="The values of K (default 10,50; at most 91)."
         )
+        parser.add_argument(
+            "--open-inspectors",
+            type=int,
+            default=50,
+            help="Inspectors in the open-loop run, each saving at random every 2 s on average (default 50).",
+        )
         parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
         parser.add_argument(
             "--output", default=str(Path(settings.BASE_DIR) / "var" / "bench" / "latest.json")
+        )
+        parser.add_argument(
+            "--case-loop",
+            action="store_true",
+            help="Only the browser-driven case loop (page loads from a case's task list to submitted).",
         )
         parser.add_argument("--worker", choices=("report", "export"), help="(internal) one measurement.")
         parser.add_argument("--reference", help="(internal)")
@@ -41,6 +52,10 @@ class Command(BaseCommand):
         if o["worker"] == "export":
             self.stdout.write(json.dumps(measure.export_worker(o["prefix"])))
             return
+        if o["case_loop"]:
+            result = case_loop.case_loop_run()
+            self.stdout.write(table({"case_loop": result}))
+            return
         quick, seed = o["quick"], o["seed"]
         seconds = o["seconds"] or (5 if quick else 30)
         if not 0 < seconds <= 120:
@@ -51,7 +66,7 @@ class Command(BaseCommand):
             ks = [int(k) for k in o["inspectors"].split(",")]
         except ValueError as error:
             raise CommandError("--inspectors is a list of whole numbers, for example 10,50.") from error
-        if not all(1 <= k <= LARGEST for k in ks):
+        if not all(1 <= k <= LARGEST for k in [*ks, o["open_inspectors"]]):
             raise CommandError(f"Each K in --inspectors must be from 1 to {LARGEST}.")
         ours = generated(seed)
         small = _by_size(ours, SMALLEST)
@@ -69,6 +84,13 @@ class Command(BaseCommand):
         for k in ks:
             self.stderr.write(f"Answer saves under load: {k} inspectors for {seconds:g} s…")
             results["load"].append(measure.load_run(k, seconds=seconds, workers=o["workers"]))
+        k = o["open_inspectors"]
+        self.stderr.write(
+            f"Answer saves, open loop: {k} inspectors saving every 2 s on average, and the floor…"
+        )
+        results["open_loop"] = measure.open_loop_run(k, seconds=seconds, workers=o["workers"])
+        self.stderr.write("A court case from its task list to submitted, in Chromium…")
+        results["case_loop"] = case_loop.case_loop_run()
         self.stderr.write("The demo report…")
         results["report"] = self._report(runs=1 if quick else 3)
         self.stderr.write("CSV and XLSX exports of the generated inspections…")
@@ -97,6 +119,19 @@ def _by_size(inspections, size):
 
 def table(r: dict) -> str:
     rows = []
+    loop = r.get("case_loop")
+    if loop:
+        rows.append(
+            (
+                "Case loop, a court case",
+                f"task list to {loop['status']}, Chromium",
+                f"{loop['page_loads']} page loads (target at most {loop['target_page_loads']}), "
+                f"{loop['document_requests']} document requests, {loop['save_requests']} autosaves, "
+                f"{loop['requests']} requests in all, {loop['seconds']} s",
+            )
+        )
+    if "ratings" not in r:
+        return "\n".join("  ".join(row) for row in rows)
     ra = r["ratings"]
     rows.append(
         (
@@ -117,10 +152,31 @@ def table(r: dict) -> str:
     for run in r["load"]:
         rows.append(
             (
-                f"Saves, {run['inspectors']} inspectors",
+                f"Saturation throughput, {run['inspectors']} inspectors (closed loop, no pause)",
                 f"{run['seconds']} s, {run['workers']} workers",
                 f"{run['throughput_per_s']}/s, median {run['median_ms']} ms, p95 {run['p95_ms']} ms, "
                 f"{run['errors']} errors, {run['lost']} lost of {run['saves_acknowledged']}",
+            )
+        )
+    ol = r.get("open_loop")
+    if ol:
+        floor = ol["floor"]
+        rows.append(
+            (
+                f"Saves, open loop: {ol['inspectors']} inspectors, one every {ol['mean_gap_s']:g} s each",
+                f"{ol['seconds']} s, {ol['workers']} workers, {ol['rate_per_s']}/s",
+                f"p50 {ol['p50_ms']} ms, p95 {ol['p95_ms']} ms, p99 {ol['p99_ms']} ms, {ol['errors']} errors, "
+                f"{ol['lost']} lost of {ol['saves']}; target {ol['target']}: "
+                f"{'met' if ol['target_met'] else 'NOT MET'}",
+            )
+        )
+        rows.append(
+            (
+                "Save floor: the same writes, session and auth only",
+                f"{floor['rate_per_s']}/s",
+                f"p50 {floor['p50_ms']} ms, p95 {floor['p95_ms']} ms, p99 {floor['p99_ms']} ms, "
+                f"{floor['errors']} errors; our save costs {ol['ratio_p50']}× the floor at p50, "
+                f"{ol['ratio_p95']}× at p95",
             )
         )
     rep = r["report"]
@@ -133,6 +189,13 @@ def table(r: dict) -> str:
                 f"{rep['pages']} pages",
                 f"total {rep['total_ms']} ms vs WeasyPrint {rep['weasyprint_alone_ms']} ms: "
                 f"ratio {rep['ratio']}, peak {rep['peak_rss_mb']} MB",
+            )
+        )
+        rows.append(
+            (
+                "Demo report, HTML edition",
+                f"{rep['edition_bytes']:,} bytes",
+                f"{rep['edition_ms']} ms (snapshot and HTML)",
             )
         )
     ex = r["exports"]
