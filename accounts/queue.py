@@ -1,6 +1,6 @@
 """Putting work on the Celery queue so that a person asking for it always gets an answer."""
 
-from celery import Task
+from celery import Task, current_app
 from celery.result import AsyncResult
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
@@ -18,8 +18,9 @@ class QueueUnavailable(Exception):
         return self.message
 
 
-def enqueue(task: Task, *, args: tuple = (), kwargs: dict | None = None, **options) -> AsyncResult:
-    """Queues `task` now, or raises QueueUnavailable within a few seconds if the broker is unreachable
+def enqueue(task: Task | str, *, args: tuple = (), kwargs: dict | None = None, **options) -> AsyncResult:
+    """Queues `task` (a task, or a task's registered name, which lets a service queue a task whose module
+    imports that service without an import cycle) now, or raises QueueUnavailable within a few seconds if the broker is unreachable
     (the connection timeouts are in CELERY_BROKER_TRANSPORT_OPTIONS; Celery's own publish retries are
     off, so the request does not hang).
 
@@ -28,6 +29,8 @@ def enqueue(task: Task, *, args: tuple = (), kwargs: dict | None = None, **optio
     can be repeated and nothing waits for a job that was never queued.
     """
     try:
+        if isinstance(task, str):
+            return current_app.send_task(task, args=args, kwargs=kwargs or {}, retry=False, **options)
         return task.apply_async(args=args, kwargs=kwargs or {}, retry=False, **options)
     except BrokerUnreachable as exc:
         raise QueueUnavailable() from exc

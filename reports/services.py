@@ -806,15 +806,19 @@ def _next_number(inspection: Inspection, format: str) -> int:
     ) + 1
 
 
+# The Celery task that makes a render's file (reports/tasks.py registers it under this name).
+RENDER_TASK = "reports.tasks.render_task"
+
+
 def _enqueue(render: Render, *, quietly: bool = False) -> None:
     """Queues the render's task once the transaction commits. If the queue does not answer, the render is
     marked failed with the reason (so nothing waits for a job that was never queued) and, unless
-    `quietly`, QueueUnavailable tells the person to try again."""
-    from .tasks import render_task
+    `quietly`, QueueUnavailable tells the person to try again. The task is queued by its name: its module
+    imports this one (the task calls the service), never the other way round."""
 
     def send():
         try:
-            enqueue(render_task, args=(render.pk,))
+            enqueue(RENDER_TASK, args=(render.pk,))
         except QueueUnavailable:
             render_enqueue_failed(render_id=render.pk, reason=QueueUnavailable.message)
             if not quietly:

@@ -30,7 +30,7 @@ def make_file(render: Render) -> tuple[dict, bytes]:
     return data, content
 
 
-@shared_task(bind=True, max_retries=3, default_retry_delay=5)
+@shared_task(name=services.RENDER_TASK, bind=True, max_retries=3, default_retry_delay=5)
 def render_task(self, render_id: int) -> None:
     try:
         services.render_run(render_id=render_id, make=make_file, task_id=self.request.id or "")
