@@ -13,6 +13,7 @@ import random
 import secrets
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -23,6 +24,7 @@ from django.db import transaction
 from accounts.models import Role
 from cases.models import Case, CaseStatus, Category, KeyQuestionAnswer, PromptAnswer
 from inspections.models import Inspection, TeamMembership, TeamRole
+from inspections.services import inspection_replacement
 
 from . import generator
 from .measure import BENCH_DOMAIN, HOST, User, _user, child_env, free_port
@@ -114,7 +116,8 @@ def delete_loop() -> None:
     with transaction.atomic():
         for inspection in Inspection.objects.filter(reference=LOOP_REFERENCE):
             service = inspection.service
-            inspection.delete()
+            with inspection_replacement(reason="benchmark case loop inspection deleted"):
+                inspection.delete()
             if not service.inspections.exists():
                 service.delete()
         # The simulated inspector keeps no way in once the run is over.
@@ -149,6 +152,26 @@ def _answer_standard(page) -> None:
             rationale.fill(f"Rationale for {row.get_attribute('data-code')}.")
             rationale.blur()
         _wait_for_saves(page)
+
+
+def in_own_thread(function, *args):
+    """Runs `function` in a thread of its own and returns what it returns (or raises what it raised):
+    Playwright's sync API refuses a thread whose asyncio loop is running (as it is under a test session that
+    already drives a browser)."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["result"] = function(*args)
+        except BaseException as error:  # handed back to the caller's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, name="bench-case-loop")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
 
 
 def drive(base: str, email: str, password: str, case_url: str, limit: int = 40) -> dict:

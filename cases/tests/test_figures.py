@@ -142,7 +142,8 @@ def test_case_pages_take_the_same_number_of_queries_for_a_small_and_a_large_case
         with CaptureQueriesContext(connection) as captured:
             client.get(url)
         counts.append(len(captured.captured_queries))
-    assert counts[0] == counts[1] <= 16
+    # (17: the reviewers' comments and whether the reader is the case's blind second marker are one each)
+    assert counts[0] == counts[1] <= 17
 
 
 @pytest.mark.parametrize("name", ["progress", "my-cases"])

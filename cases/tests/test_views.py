@@ -141,7 +141,7 @@ def test_a_stale_autosave_is_409_with_the_other_persons_name_and_answer(client, 
     assert answer["values"] == {"value": "no"}
     assert answer["current"][0] == {"label": "Answer", "text": "No"}
     assert answer["current"][-1]["label"] == "Changed by"
-    assert answer["current"][-1]["text"].startswith(f"{team['lead']} at ")
+    assert answer["current"][-1]["text"].startswith(f"{team['colleague']} at ")
     assert answer["version"] == 1
     assert f"{team['colleague']} changed this" in answer["message"]
 
@@ -235,7 +235,7 @@ def test_a_stale_page_shows_the_other_persons_change_saves_nothing_and_a_second_
     again = form_data(response)
     # Saving again without choosing replaces nothing; choosing "replace their answer with mine" does.
     still = client.post(url("standard", court_case, code="2.1"), again)
-    assert f"{team['lead']} changed this" in text(still)
+    assert f"{team['colleague']} changed this" in text(still)
     assert PromptAnswer.objects.get(case=court_case, prompt__code="2.1.1.b").value == "no"
     again = form_data(still)
     again["p-2-1-1-b-resolve"] = "mine"
@@ -425,8 +425,9 @@ def test_the_inspector_cannot_review_their_own_case(client, team, court_case):
 def test_the_history_page_lists_changes_newest_first_and_cannot_be_changed(client, team, court_case):
     client.force_login(team["inspector"])
     autosave(client, court_case, kind="prompt", code="2.1.1.a", version=0, fields={"value": "yes"})
-    client.force_login(team["lead"])  # another person: another burst
-    autosave(client, court_case, kind="prompt", code="2.1.1.a", version=1, fields={"value": "no"})
+    client.force_login(team["colleague"])  # another person: another burst
+    with reallocated(court_case, team["colleague"]):
+        autosave(client, court_case, kind="prompt", code="2.1.1.a", version=1, fields={"value": "no"})
     page = text(client.get(url("history", court_case)))
     newer = page.index(
         '<td class="govuk-table__cell app-preserve-lines">Yes</td> <td class="govuk-table__cell app-preserve-lines">No</td>'

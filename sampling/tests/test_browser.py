@@ -84,7 +84,8 @@ def test_lead_sets_up_and_allocates_and_each_inspector_sees_exactly_their_cases(
     # The team.
     follow(page, "Add the team")
     for person in (first, second):
-        page.get_by_label("Person").select_option(label=f"{person} (inspector)")
+        # The picker shows each person's email beside their name, so that two of one name can be told apart.
+        page.get_by_label("Person", exact=True).select_option(label=f"{person} – {person.email} (inspector)")
         page.get_by_role("radio", name="Inspector", exact=True).check()
         submit(page, "Add to the team")
         assert f"{person} is on the team as inspector." in page.inner_text(".govuk-notification-banner")

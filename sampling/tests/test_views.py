@@ -241,9 +241,9 @@ def test_the_other_pages_run_a_fixed_number_of_queries(
 
 def test_the_inspection_page_shows_the_lead_the_set_up_steps(lead, inspection, django_assert_max_num_queries):
     drawn(inspection)
-    with django_assert_max_num_queries(
-        21
-    ):  # with every panel, the alerts and fieldwork panels' counts included, and the stage's three facts
+    # With every panel (the alerts, fieldwork and second-marking panels' counts included) and the stage's
+    # three facts.
+    with django_assert_max_num_queries(22):
         page = lead.get(
             reverse("inspections:detail", kwargs={"reference": inspection.reference})
         ).content.decode()
