@@ -4,8 +4,6 @@ import pghistory
 import pgtrigger
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Length
-from django.db.models.lookups import LessThanOrEqual
 
 from accounts import text as limits
 from accounts.text import BoundedTextField
@@ -327,12 +325,12 @@ class ReviewComment(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="review_comments")
     key_question = models.ForeignKey(KeyQuestion, on_delete=models.PROTECT, related_name="review_comments")
-    text = models.TextField("comment")
+    text = BoundedTextField("comment", max_length=COMMENT_MAX_LENGTH)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     # The inspector's judgement on the key question when the comment was made ("" if none).
     judgement_when_made = models.CharField(max_length=3, choices=AnswerValue.choices, blank=True)
-    reply = models.TextField("answer", blank=True)
+    reply = BoundedTextField("answer", blank=True, max_length=COMMENT_MAX_LENGTH)
     replied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -348,13 +346,6 @@ class ReviewComment(models.Model):
         ordering = ["case", "created_at", "pk"]
         constraints = [
             models.CheckConstraint(condition=models.Q(text__regex=r"\S"), name="review_comment_not_blank"),
-            models.CheckConstraint(
-                condition=LessThanOrEqual(Length("text"), COMMENT_MAX_LENGTH), name="review_comment_length"
-            ),
-            models.CheckConstraint(
-                condition=LessThanOrEqual(Length("reply"), COMMENT_MAX_LENGTH),
-                name="review_comment_answer_length",
-            ),
         ]
 
     def __str__(self):

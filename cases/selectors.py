@@ -42,6 +42,7 @@ from .models import (
     PromptAnswer,
     PromptAnswerEvent,
     ReviewComment,
+    SecondMarkingAnswer,
     YesNo,
 )
 
@@ -431,9 +432,24 @@ def _bursts(states: list[dict]) -> list[tuple[dict, dict]]:
 
 def answer_history(case: Case) -> list[Change]:
     """Every editing burst on the case's answers (one row per field a burst changed, by whom, when it
-    ended), newest first. Five queries, however long the history."""
+    ended), newest first. Six queries, however long the history."""
     states = _all_answer_states(case)
-    return sorted(_answer_changes(*states, _names(_state_people(*states))), key=_when, reverse=True)
+    return sorted(
+        _answer_changes(*states, _names(_state_people(*states)), _reconciled(case)), key=_when, reverse=True
+    )
+
+
+def _reconciled(case: Case) -> dict[tuple[str, object], str]:
+    """(key question code, when) -> the lead inspector's reason, for each answer that reconciliation of a blind
+    second marking changed (the agreement app writes the answer with `updated_at` equal to the marking's
+    `reconciled_at`, so the burst it ends is known exactly). One query."""
+    rows = (
+        SecondMarkingAnswer.objects.filter(marking__case=case, marking__reconciled_at__isnull=False)
+        .exclude(agreed_value="")
+        .exclude(agreed_value=F("first_value"))
+        .values_list("code", "marking__reconciled_at", "agreed_reason")
+    )
+    return {(code, when): reason for code, when, reason in rows}
 
 
 def _all_answer_states(case: Case) -> tuple[dict, dict]:
@@ -455,12 +471,16 @@ def _when(change: Change):
     return change.when
 
 
-def _answer_changes(prompts: dict, key_questions: dict, users: dict) -> list[Change]:
+def _answer_changes(
+    prompts: dict, key_questions: dict, users: dict, reconciled: dict | None = None
+) -> list[Change]:
     rows = []
     for model, answers in ((PromptAnswer, prompts), (KeyQuestionAnswer, key_questions)):
         for states in answers.values():
             for before, after in _bursts(states):
                 who = users.get(after["updated_by_id"], "The system")
+                if model is KeyQuestionAnswer and (after["code"], after["updated_at"]) in (reconciled or {}):
+                    who = f"{who}, at reconciliation: {reconciled[after['code'], after['updated_at']]}"
                 for name in ANSWER_STATE_FIELDS[model]:
                     old, new = before.get(name), after[name]
                     if (old or None) == (new or None):
@@ -492,7 +512,7 @@ def case_history(case: Case) -> list[Change]:
         )
     }
     users = _names(people)
-    changes = history_changes(events, users=users) + _answer_changes(*states, users)
+    changes = history_changes(events, users=users) + _answer_changes(*states, users, _reconciled(case))
     return sorted(changes, key=_when, reverse=True)
 
 

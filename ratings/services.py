@@ -291,7 +291,9 @@ def domain_one_draft_save(
         if len(text or "") > limits.NOTE
     }
     if too_long:
-        raise ValidationError({NON_FIELD_ERRORS: [f"{code}: {message}" for code, message in too_long.items()]})
+        raise ValidationError(
+            {NON_FIELD_ERRORS: [f"{code}: {message}" for code, message in too_long.items()]}
+        )
     if draft is None:
         draft = DomainOneDraft(inspection=inspection, standard=standard)
     else:

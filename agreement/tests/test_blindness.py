@@ -56,7 +56,7 @@ def own_urls(world, case):  # noqa: F811
 def every_page(client, world, case, user):  # noqa: F811
     """{url name: (status, body)} for every URL of the matrix and this case's agreement pages, as `user`."""
     urls = {
-        name: (method, reverse(name, kwargs=kwargs_for(world) if kwargs_for else None))
+        name: (method, reverse(name.partition("#")[0], kwargs=kwargs_for(world) if kwargs_for else None))
         for name, (method, kwargs_for, _) in MATRIX.items()
     }
     urls.update(own_urls(world, case))

@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from cases.models import SecondMarking, SecondMarkingAnswer
 from inspections.models import Inspection
+from inspections.services import inspection_replacement
 from ratings.data_format import export_document
 from ratings.services import inspection_import
 from ratings.tests.documents import cheshire
@@ -74,7 +75,8 @@ def test_the_exported_file_imports_and_exports_again_the_same(framework, tmp_pat
     inspection = inspection_import(document=with_second_markings()).inspection
     exported, left_out = export_document(inspection)
     assert left_out == []
-    inspection.delete()
+    with inspection_replacement(reason="the round trip imports the file again"):
+        inspection.delete()
     again = inspection_import(document=exported).inspection
     assert export_document(again)[0] == exported
 

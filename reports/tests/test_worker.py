@@ -49,7 +49,9 @@ def test_the_worker_makes_the_pdf_and_the_data_files(framework, celery_worker_pr
     assert len(reader.pages) > 30
     assert "Cheshire Youth Justice Service" in reader.pages[0].extract_text()
     # The title is one line: the place alone reads as the published title does ("… services in Cheshire").
-    assert not pdf.is_draft and pdf.snapshot["title"] == "An inspection of youth offending services in Cheshire"
+    assert (
+        not pdf.is_draft and pdf.snapshot["title"] == "An inspection of youth offending services in Cheshire"
+    )
     assert pdf.snapshot_sha256 and pdf.attempts == 1 and pdf.requested_by == cheshire.lead_inspector
     # The snapshot kept with the render makes the same file again.
     assert hashlib.sha256(report_pdf(pdf.snapshot)).hexdigest() == pdf.sha256
