@@ -255,7 +255,7 @@ def case_loop_run() -> dict:
     case_url = f"/inspections/{inspection.reference}/cases/{case.pk}/"
     try:
         with LoopServer() as server:
-            result = drive(f"http://{HOST}:{server.port}", user.email, password, case_url)
+            result = in_own_thread(drive, f"http://{HOST}:{server.port}", user.email, password, case_url)
         case.refresh_from_db()
         result["status"] = case.status
     finally:
