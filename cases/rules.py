@@ -1,6 +1,6 @@
 """Which answers a case allows, and what is left to do before its assessment can be submitted.
 
-The rules are those of DOMAIN.md section 2. In short:
+The rules are those of docs/rules.md section 2. In short:
 
 - Every prompt and every key question of the case's domain is answered yes, no or not applicable (na).
   The key question's answer is the inspector's own summary judgement, with a written rationale.

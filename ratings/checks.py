@@ -1,4 +1,4 @@
-"""The rules a panel decision must obey (DOMAIN.md section 4), for the panel's form and the import alike."""
+"""The rules a panel decision must obey (docs/rules.md section 4), for the panel's form and the import alike."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The `inspection-data/1` format (DOMAIN.md section 6; documented in docs/inspection-data-format.md).
+"""The `inspection-data/1` format (docs/inspection-data-format.md).
 
 `read_document` checks a whole document against the format, the framework and the rules of sections 2 to 4
 and lists every problem with its JSON path; it writes nothing (`services.inspection_import` writes).
@@ -47,9 +47,9 @@ SERVICE_KEYS = {"name", "term"}
 INSPECTION_KEYS = {"reference", "fieldwork_start", "fieldwork_end"}
 INSPECTION_OPTIONAL = {"ratings_signed_off"}
 CASE_KEYS = {"reference", "category", "disposal_type", "gender", "rosh", "safety_wellbeing", "answers"}
-# Beyond DOMAIN.md's example, and optional: what the inspector recorded on the case facts page that the
+# Beyond the format's basic example, and optional: what the inspector recorded on the case facts page that the
 # figures and the report depend on, in the order the page asks them. The applicability flags say which
-# sub-samples the case is in (DOMAIN.md section 2); the principal offence group feeds the report's
+# sub-samples the case is in (docs/rules.md section 2); the principal offence group feeds the report's
 # offence-types table; the classification, oversight and interview judgements feed domain one's case-sample
 # figures. Each entry: (allowed values, or bool for true/false; what a value is, for the error message).
 # Absent means not recorded.
@@ -66,7 +66,7 @@ CASE_FACTS = {
 }
 CASE_OPTIONAL = set(CASE_FACTS)
 DOMAIN_ONE_KEYS = {"standard", "rating", "rationale"}
-# Beyond DOMAIN.md's example, and optional: the lead inspector's rationale for each key question and the
+# Beyond the format's basic example, and optional: the lead inspector's rationale for each key question and the
 # evidence notes, so that an exported inspection keeps them.
 DOMAIN_ONE_OPTIONAL = {"key_questions", "evidence"}
 PANEL_KEYS = {"standard", "rating"}

@@ -1,6 +1,6 @@
 """The rating rules: how case answers become standard ratings, and those an overall rating.
 
-This is the arithmetic of DOMAIN.md sections 3 and 4, over plain counts. It imports nothing from Django, so
+This is the arithmetic of docs/rules.md sections 3 and 4, over plain counts. It imports nothing from Django, so
 that an inspector can read it, and a test can check it against a published report, without a database.
 
 In short:
@@ -138,7 +138,7 @@ class KeyQuestionResult:
 class Trigger:
     """A reason the ratings panel may use discretion, explained for the panel, with the ratings it permits
     the panel to move to (never more than one band from the computed rating, and only in the direction the
-    trigger points: DOMAIN.md section 4)."""
+    trigger points: docs/rules.md section 4)."""
 
     kind: str
     explanation: str

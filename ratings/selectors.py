@@ -1,4 +1,4 @@
-"""Reads that turn an inspection's case answers into figures and ratings (DOMAIN.md sections 3 and 4).
+"""Reads that turn an inspection's case answers into figures and ratings (docs/rules.md sections 3 and 4).
 
 The counts are aggregated in the database: one grouped query for every key question and one for every prompt,
 whatever the number of cases. The arithmetic is `rules.py`'s. There are three views of the same inspection:
@@ -159,7 +159,7 @@ def case_counts(inspection: Inspection) -> CaseCounts:
 
 @dataclass(frozen=True)
 class CaseFigureKind:
-    """A figure the case sample gives the domain-one ratings (DOMAIN-REPORT.md sections 4.2 and 5): of the
+    """A figure the case sample gives the domain-one ratings (docs/report.md, Roles): of the
     cases where the inspector recorded it (`recorded`), how many say so (`says_so`)."""
 
     id: str
@@ -502,7 +502,7 @@ class InspectionRatings:
         return [s for s in self.standards if s.rating is None]
 
     def as_json(self) -> dict:
-        """The document `inspection_ratings REF --json` prints (DOMAIN.md section 6)."""
+        """The document `inspection_ratings REF --json` prints (docs/inspection-data-format.md)."""
         overall = self.overall
         return {
             "inspection": self.inspection.reference,
@@ -712,7 +712,7 @@ def inspection_ratings_get(
 
 
 def inspection_ratings_json(inspection: Inspection) -> dict:
-    """The ratings document (DOMAIN.md section 6): as signed off, or provisional until then."""
+    """The ratings document (docs/inspection-data-format.md): as signed off, or provisional until then."""
     sign_off = current_sign_off(inspection)
     if sign_off is not None:
         return _in_documented_order(sign_off.snapshot["ratings"])

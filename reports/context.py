@@ -2,7 +2,7 @@
 
 The HTML preview and the PDF are both rendered from this snapshot with the same templates, so they cannot
 disagree; a render stores the snapshot it was built from, so a report can be rebuilt exactly. Every sentence
-that carries a number is generated here, once (DOMAIN-REPORT.md section 2): the sample sentences, the
+that carries a number is generated here, once (docs/report.md, One source for every figure): the sample sentences, the
 sub-sample footnotes, the count of recommendations, Annexe 1's figures. Authored text reaches the report only
 through `markup.blocks`, which escapes it and fills in its tokens.
 

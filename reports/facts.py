@@ -1,4 +1,4 @@
-"""The contextual facts a report prints, as a catalogue (DOMAIN-REPORT.md section 3).
+"""The contextual facts a report prints, as a catalogue (docs/report.md, part 9).
 
 Each figure is entered once, as a record with its source, and never typed into report text: the tables, the
 generated headings ("Of the 83 court disposals") and the narrative's `{fact:...}` tokens all read the record.
@@ -259,7 +259,7 @@ SUBTOTALS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-# The offence-types table of the inspected court cases (DOMAIN-REPORT.md section 3): computed from the offence
+# The offence-types table of the inspected court cases (docs/report.md, part 9): computed from the offence
 # each inspector records on the case facts page, never entered here.
 OFFENCES_HEADING = "For children in the inspected cases subject to court disposals"
 OFFENCES_TITLE = "Offence types"

@@ -1,7 +1,7 @@
 """Floor 4: the report's authored content, its renders (PDF and data exports) and who downloaded them.
 
 Nothing here holds a computed figure: ratings, percentages, sample sizes and counts are read from the lower
-floors whenever the report is built, so the text cannot disagree with the data (DOMAIN-REPORT.md section 2).
+floors whenever the report is built, so the text cannot disagree with the data (docs/report.md, One source for every figure).
 """
 
 from django.conf import settings

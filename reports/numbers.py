@@ -1,4 +1,4 @@
-"""How the report writes numbers, in one place (DOMAIN-REPORT.md, Conventions).
+"""How the report writes numbers, in one place (docs/report.md, Conventions).
 
 House style: words up to nine, numerals from 10 ("three custodial sentences", "31 community sentences");
 a sentence never starts with a numeral, so there the number is spelled out ("Twenty per cent of ...");

@@ -22,7 +22,7 @@ def _plain(value: Decimal) -> str:
 
 @kept_history()
 class SampleSettings(models.Model):
-    """An inspection's sampling settings. The defaults are the inspectorate's standard ones (DOMAIN.md 5).
+    """An inspection's sampling settings. The defaults are the inspectorate's standard ones (docs/rules.md §5).
 
     An inspection without a row uses the defaults; the row is written when the lead inspector changes one.
     """

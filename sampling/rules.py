@@ -1,6 +1,6 @@
 """Case sampling: choosing which of the service's cases the inspectors will read.
 
-The rules are those of DOMAIN.md section 5. In short:
+The rules are those of docs/rules.md section 5. In short:
 
 - The eligible population is the service's court disposals made 6 to 9 months before fieldwork starts and
   its out-of-court disposals made 3 to 5 months before. Each child counts once.
@@ -99,7 +99,7 @@ class PopulationCase:
 
 
 def _code_problems(case: PopulationCase) -> list[str]:
-    """Every code on the case that is not one of DOMAIN.md section 6, in words."""
+    """Every code on the case that is not one of docs/inspection-data-format.md, in words."""
     problems = []
     if case.category not in CATEGORIES:
         problems.append(f"category {case.category!r} is neither court nor out-of-court")

@@ -1,4 +1,4 @@
-"""The applicability and completeness rules of DOMAIN.md section 2, as plain Python."""
+"""The applicability and completeness rules of docs/rules.md section 2, as plain Python."""
 
 import itertools
 

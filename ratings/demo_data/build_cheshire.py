@@ -7,7 +7,7 @@ invents case-level answers for 34 court and 23 out-of-court cases that reproduce
 - every case-based key question's yes/applicable fraction exactly as in ``cheshire-2021-published.json``;
 - every Annexe 2 prompt percentage wherever the denominators allow it (see the check report and README.md
   for the one that cannot be reproduced, and why). Where a prompt's published percentage cannot come from
-  every case of its key question, the prompt is left out of a few cases, as DOMAIN.md section 6 allows for
+  every case of its key question, the prompt is left out of a few cases, as docs/inspection-data-format.md allows for
   imported historical data (a prompt left out is "not answered" and takes no part in its percentage);
 - the four domain-one ratings, with short rationales paraphrasing the report.
 
@@ -199,7 +199,7 @@ def domain_of(item_id):
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Arithmetic (DOMAIN.md section 3)
+# Arithmetic (docs/rules.md section 3)
 # --------------------------------------------------------------------------------------------------------------
 
 BANDS = [(80, "outstanding", 3), (65, "good", 2), (50, "requires_improvement", 1), (0, "inadequate", 0)]

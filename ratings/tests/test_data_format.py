@@ -1,4 +1,4 @@
-"""The inspection-data/1 format (DOMAIN.md section 6): import all or nothing, export, and the ratings output."""
+"""The inspection-data/1 format (docs/inspection-data-format.md): import all or nothing, export, and the ratings output."""
 
 import json
 

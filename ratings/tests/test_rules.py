@@ -1,4 +1,4 @@
-"""Tests of the rating rules (DOMAIN.md sections 3 and 4).
+"""Tests of the rating rules (docs/rules.md sections 3 and 4).
 
 Tables of worked examples first, including Cheshire's published figures; then properties checked by
 hypothesis against an independent reference written here (Decimal rounding, the band table as literals, and a
@@ -440,7 +440,7 @@ def test_panel_may_move_one_band_where_a_trigger_holds():
     assert panel_change_check(cheshire("2.4"), RI, "2.4.2") == []
 
 
-# Which way each trigger lets the panel move a rating (DOMAIN.md section 4): (yes, applicable) per key
+# Which way each trigger lets the panel move a rating (docs/rules.md section 4): (yes, applicable) per key
 # question -> computed rating, triggers, and the ratings the panel may move to.
 DIRECTION_EXAMPLES = [
     # 68%, 3 points above the 65 boundary: across it to Requires improvement, never up to Outstanding.

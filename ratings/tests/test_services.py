@@ -1,4 +1,4 @@
-"""Panel decisions, sign-off and reopening, and domain-one proposals (DOMAIN.md section 4)."""
+"""Panel decisions, sign-off and reopening, and domain-one proposals (docs/rules.md section 4)."""
 
 import pytest
 from django.core.exceptions import ValidationError

@@ -1,4 +1,4 @@
-"""Tests of case sampling (DOMAIN.md section 5). Plain Python: no database is needed."""
+"""Tests of case sampling (docs/rules.md section 5). Plain Python: no database is needed."""
 
 import datetime
 import math

@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("reference", help="The inspection's reference, for example CHESHIRE-2021.")
         parser.add_argument(
-            "--json", action="store_true", help="Print the JSON document of DOMAIN.md section 6."
+            "--json", action="store_true", help="Print the JSON document of docs/inspection-data-format.md."
         )
 
     def handle(self, *args, reference, json=False, **options):
