@@ -25,3 +25,15 @@ def test_every_project_app_is_on_a_floor():
     apps = {app.split(".")[0] for app in settings.INSTALLED_APPS if (Path(settings.BASE_DIR) / app).is_dir()}
     missing = {app for app in apps if f"\n    {app}\n" not in contracts and f" {app} " not in contracts}
     assert not missing, f"Add {sorted(missing)} to the floors in .importlinter"
+
+
+def test_the_test_command_runs_every_app_s_tests():
+    """`./dev test` runs pytest's testpaths: an app whose tests are not there would never be run."""
+    import tomllib
+
+    base = Path(settings.BASE_DIR)
+    testpaths = set(
+        tomllib.loads((base / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]["testpaths"]
+    )
+    with_tests = {path.parent.name for path in base.glob("*/tests") if path.is_dir()}
+    assert with_tests - testpaths == set()
