@@ -175,4 +175,5 @@ def test_the_history_page_takes_a_bounded_number_of_queries_however_long_the_his
         with CaptureQueriesContext(connection) as captured:
             client.get(url)
         counts.append(len(captured.captured_queries))
-    assert counts[0] == counts[1] <= 14
+    # (15: one more for the answers that reconciling a blind second marking changed)
+    assert counts[0] == counts[1] <= 15
