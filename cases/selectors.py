@@ -498,7 +498,7 @@ def _answer_changes(
 
 
 def case_history(case: Case) -> list[Change]:
-    """The case's history page: changes to the case and editing bursts on its answers, newest first. Seven
+    """The case's history page: changes to the case and editing bursts on its answers, newest first. Eight
     queries, however long the history."""
     events = list(case_events(case))
     states = _all_answer_states(case)
