@@ -11,14 +11,9 @@ continue", on "Check your answers" it submits. So the figure is what the pages m
 import os
 import random
 import secrets
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
-from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 
 from accounts.models import Role
@@ -27,7 +22,7 @@ from inspections.models import Inspection, TeamMembership, TeamRole
 from inspections.services import inspection_replacement
 
 from . import generator
-from .measure import BENCH_DOMAIN, HOST, User, _user, child_env, free_port
+from .measure import BENCH_DOMAIN, HOST, Server, User, _user
 
 LOOP_REFERENCE = "BENCH-LOOP"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -43,47 +38,6 @@ FACTS = {
     "case_manager_interviewed": "yes",
 }
 WSGI_APP = "bench.loop_wsgi:application"  # the app with its static files, so the page's JavaScript loads
-
-
-class LoopServer:
-    """gunicorn serving the app and its static files on 127.0.0.1 and a free port; stopped on exit."""
-
-    def __init__(self, workers: int = 2):
-        self.port = free_port()
-        self.workers = workers
-
-    def __enter__(self):
-        gunicorn = Path(sys.executable).with_name("gunicorn")
-        log_path = Path(settings.BASE_DIR) / "var" / "log" / "bench-gunicorn.log"
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        self.log = open(log_path, "ab")
-        self.process = subprocess.Popen(
-            [str(gunicorn), WSGI_APP, "--bind", f"{HOST}:{self.port}", "--workers", str(self.workers)],
-            cwd=settings.BASE_DIR,
-            env=child_env(),
-            stdout=subprocess.DEVNULL,
-            stderr=self.log,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"http://{HOST}:{self.port}/accounts/sign-in/", timeout=2).read()
-                return self
-            except OSError:
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.2)
-        self.__exit__()
-        raise RuntimeError("gunicorn did not start: see var/log/bench-gunicorn.log")
-
-    def __exit__(self, *exc):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
 
 
 def prepare_loop(password: str) -> tuple[Inspection, object, Case]:
@@ -254,7 +208,7 @@ def case_loop_run() -> dict:
     inspection, user, case = prepare_loop(password)
     case_url = f"/inspections/{inspection.reference}/cases/{case.pk}/"
     try:
-        with LoopServer() as server:
+        with Server(workers=2, app=WSGI_APP) as server:
             result = in_own_thread(drive, f"http://{HOST}:{server.port}", user.email, password, case_url)
         case.refresh_from_db()
         result["status"] = case.status

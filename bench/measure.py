@@ -184,7 +184,9 @@ class Server:
 
     def __enter__(self):
         gunicorn = Path(sys.executable).with_name("gunicorn")
-        self.log = open(Path(settings.BASE_DIR) / "var" / "log" / "bench-gunicorn.log", "ab")
+        log_path = Path(settings.BASE_DIR) / "var" / "log" / "bench-gunicorn.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.log = open(log_path, "ab")
         self.process = subprocess.Popen(
             [
                 str(gunicorn),
